@@ -1,0 +1,133 @@
+"""One Altair setup for the whole book: theme, palette and an offline renderer.
+
+Call :func:`setup` once at the top of a notebook. Charts then render without
+any network: the HTML output holds the chart specification, and the Vega
+JavaScript is served by the site itself (see :mod:`whatworks.sphinxext`).
+JupyterLab users get the standard Vega-Lite output, which JupyterLab draws
+offline too. Every chart must carry a ``description`` (its text alternative),
+shown as the figure caption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import textwrap
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+# Okabe & Ito (2008) colour-blind-safe palette, black moved last.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GREY = "#6b6b6b"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+THEME = "whatworks"
+RENDERER = "whatworks"
+VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+
+
+def theme() -> dict[str, Any]:
+    """The book's Altair theme: readable type, quiet axes, colour-blind-safe colours."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
+            "title": {"fontSize": 16, "fontWeight": 600, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": GREY, "offset": 12},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "titleFontWeight": 500,
+                "gridColor": "#e6e6e6",
+                "domainColor": GREY,
+                "tickColor": GREY,
+            },
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            "range": {"category": PALETTE},
+            "line": {"strokeWidth": 2.5},
+            "area": {"line": False},
+        }
+    }
+
+
+def chart_id(spec: dict[str, Any]) -> str:
+    """A stable element id derived from the chart specification."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return f"ww-chart-{digest[:12]}"
+
+
+def chart_html(spec: dict[str, Any]) -> str:
+    """HTML for one chart: a figure with its caption and its specification as JSON."""
+    description = spec.get("description")
+    if not description:
+        raise ValueError("every chart needs a description: chart.properties(description='what it shows')")
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str).replace("</", "<\\/")
+    cid = chart_id(spec)
+    return (
+        f'<figure class="whatworks-chart" id="{cid}">'
+        f'<div class="whatworks-chart-view" role="img" aria-label="{html.escape(description)}"></div>'
+        f'<figcaption class="whatworks-chart-caption">{html.escape(description)}</figcaption>'
+        f'<script type="application/json" class="whatworks-spec">{payload}</script>'
+        "</figure>"
+    )
+
+
+def _render(spec: dict[str, Any], **_: Any) -> dict[str, str]:
+    return {
+        "text/html": chart_html(spec),
+        VEGALITE_MIME: spec,  # type: ignore[dict-item]
+        "text/plain": f"<chart: {spec.get('description', '')}>",
+    }
+
+
+def setup() -> None:
+    """Enable the book's theme and offline renderer (idempotent)."""
+    alt.theme.register(THEME, enable=True)(theme)
+    alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
+    alt.data_transformers.disable_max_rows()
+
+
+def finding(title: str, subtitle: str | None = None, width: int = 70) -> alt.TitleParams:
+    """A chart title that states the finding, with an optional subtitle (source, units).
+
+    Long lines are wrapped so that titles fit the chart on narrow screens too.
+    """
+    lines = textwrap.wrap(title, width)
+    sub = textwrap.wrap(subtitle, int(width * 1.25)) if subtitle else alt.Undefined
+    return alt.TitleParams(lines, subtitle=sub)
+
+
+def ongoing_episodes_chart(counts: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    """Stacked area of ongoing mass-killing episodes per year, state-led and non-state-led.
+
+    ``counts`` has columns ``year``, ``perpetrator_type`` and ``episodes``
+    (see :func:`whatworks.episodes.ongoing_by_year`).
+    """
+    total = counts.groupby("year")["episodes"].sum()
+    first, last = int(total.index.min()), int(total.index.max())
+    return (
+        alt.Chart(counts, title=finding(title, subtitle))
+        .mark_area()
+        .encode(
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=10), scale=alt.Scale(domain=[first, last], nice=False)),
+            y=alt.Y("episodes:Q", title="Ongoing episodes", stack=True),
+            color=alt.Color(
+                "perpetrator_type:N",
+                title=None,
+                scale=alt.Scale(domain=["State-Led", "Non-State-Led"], range=PALETTE[:2]),
+                legend=alt.Legend(labelExpr="datum.label == 'State-Led' ? 'State-led' : 'Non-state-led'"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("perpetrator_type:N", title="led by"), "episodes:Q"],
+        )
+        .transform_calculate(order="datum.perpetrator_type == 'State-Led' ? 0 : 1")
+        .properties(
+            description=(
+                f"Stacked area chart of the number of mass-killing episodes under way in each year from {first} "
+                f"to {last}, state-led episodes below and non-state-led above; the total ranges from "
+                f"{int(total.min())} to {int(total.max())} a year and is highest in {int(total.idxmax())}."
+            )
+        )
+    )

@@ -1,0 +1,50 @@
+"""Markdown generated from the registry, for the book's reference pages."""
+
+from __future__ import annotations
+
+from whatworks.registry import Source, sources
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def sources_table() -> str:
+    """A Markdown table of every registered dataset: name, publisher, licence."""
+    lines = ["| Dataset | Publisher | Licence |", "|---|---|---|"]
+    for src in sources().values():
+        lines.append(f"| [{_cell(src.title)}](#{src.name.replace('_', '-')}) | {_cell(src.publisher)} | {_cell(src.licence)} |")
+    return "\n".join(lines)
+
+
+def source_section(src: Source) -> str:
+    """A Markdown section describing one dataset, its citation and its columns."""
+    cols = ["| Column | Type | Meaning |", "|---|---|---|"]
+    for c in src.columns:
+        name = c.name if not c.rename else f"{c.name} (as `{c.rename}`)"
+        cols.append(f"| `{_cell(name)}` | {c.type}{', may be empty' if c.nullable else ''} | {_cell(c.description)} |")
+    return "\n".join(
+        [
+            f"({src.name.replace('_', '-')})=",
+            f"### {src.title}",
+            "",
+            src.description,
+            "",
+            f"- **Name in the book:** `{src.name}` (file `{src.file}`, {src.size:,} bytes)",
+            f"- **Publisher:** {src.publisher}",
+            f"- **Licence:** {src.licence}",
+            f"- **Cite as:** {src.citation}",
+            f"- **Downloaded from:** <{src.url}>",
+            f"- **sha256:** `{src.sha256}`",
+            "",
+            "Columns the book uses:",
+            "",
+            *cols,
+            "",
+        ]
+    )
+
+
+def sources_sections() -> str:
+    """All dataset sections, in registry order."""
+    return "\n".join(source_section(src) for src in sources().values())

@@ -1,0 +1,121 @@
+"""The registry of external datasets (``data/sources.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+REGISTRY_PATH = DATA_DIR / "sources.yaml"
+
+TYPES = ("int", "float", "str", "date")
+COLUMN_KEYS = {"type", "description", "nullable", "min", "max", "allowed", "rename", "format"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column a dataset must have, with its checks."""
+
+    name: str
+    type: str
+    description: str
+    nullable: bool = False
+    min: float | None = None
+    max: float | None = None
+    allowed: tuple[Any, ...] | None = None
+    rename: str | None = None
+    format: str | None = None
+
+    @property
+    def tidy_name(self) -> str:
+        """Name of the column in the tidy frame a loader returns."""
+        return self.rename or self.name
+
+
+@dataclass(frozen=True)
+class Source:
+    """One external dataset: where it comes from and what it must contain."""
+
+    name: str
+    file: str
+    url: str
+    sha256: str
+    size: int
+    title: str
+    publisher: str
+    licence: str
+    citation: str
+    description: str
+    schema: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    country: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    comment: str | None = None
+    skiprows: int = 0
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _column(name: str, spec: dict[str, Any]) -> Column:
+    unknown = set(spec) - COLUMN_KEYS
+    if unknown:
+        raise ValueError(f"column {name!r}: unknown keys {sorted(unknown)} (quote values with commas)")
+    if spec.get("type") not in TYPES:
+        raise ValueError(f"column {name!r}: type must be one of {TYPES}, not {spec.get('type')!r}")
+    allowed = spec.get("allowed")
+    return Column(
+        name=name,
+        type=spec["type"],
+        description=str(spec.get("description", "")),
+        nullable=bool(spec.get("nullable", False)),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        allowed=tuple(allowed) if allowed is not None else None,
+        rename=spec.get("rename"),
+        format=spec.get("format"),
+    )
+
+
+@cache
+def sources(path: Path = REGISTRY_PATH) -> dict[str, Source]:
+    """All registered datasets, by name."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, Source] = {}
+    for name, entry in raw.items():
+        cols = tuple(_column(str(c), spec) for c, spec in entry.pop("columns").items())
+        out[name] = Source(
+            name=name,
+            columns=cols,
+            key=tuple(entry.pop("key", ())),
+            country=dict(entry.pop("country", {})),
+            **entry,
+        )
+    return out
+
+
+def source(name: str) -> Source:
+    """The registered dataset ``name``."""
+    try:
+        return sources()[name]
+    except KeyError:
+        known = ", ".join(sorted(sources()))
+        raise KeyError(f"unknown dataset {name!r}; known datasets: {known}") from None
+
+
+def schema_source(schema: str) -> Source:
+    """The dataset whose layout defines the schema ``schema`` (e.g. ``predictors``)."""
+    for src in sources().values():
+        if src.schema == schema:
+            return src
+    known = ", ".join(sorted(s.schema for s in sources().values()))
+    raise KeyError(f"unknown schema {schema!r}; known schemas: {known}")

@@ -1,0 +1,52 @@
+"""Shared fixtures: the data folder and a synthetic, valid predictors panel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from whatworks.registry import source
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The offline mirror named by WHATWORKS_DATA_MIRROR (CI sets it)."""
+    env = os.environ.get("WHATWORKS_DATA_MIRROR")
+    if not env:
+        pytest.fail("set WHATWORKS_DATA_MIRROR to the folder of mirrored data (CI uses ../shared/data)")
+    return Path(env)
+
+
+def synthetic_predictors(countries: tuple[str, ...] = ("Kenya", "Ghana"), years: range = range(2000, 2005)) -> pd.DataFrame:
+    """A small, valid, made-up panel in the predictors layout (values drawn within each column's range)."""
+    rng = np.random.default_rng(0)
+    src = source("ewp_predictors_2024")
+    rows = [(c, y) for c in countries for y in years]
+    df = pd.DataFrame(rows, columns=["ewp_name", "year"])
+    for col in src.columns:
+        if col.name in ("ewp_name", "year"):
+            continue
+        if col.name == "ccode":
+            df[col.name] = df["ewp_name"].map({"Kenya": 501, "Ghana": 452}).fillna(1).astype(int)
+        elif col.allowed is not None:
+            df[col.name] = rng.choice(list(col.allowed), len(df))
+        else:
+            lo = 0.0 if col.min is None else float(col.min)
+            hi = lo + 1.0 if col.max is None else min(float(col.max), lo + 10.0)
+            values = rng.uniform(lo, hi, len(df))
+            df[col.name] = np.floor(values).astype(int) if col.type == "int" else np.round(values, 3)
+    return df
+
+
+@pytest.fixture
+def predictors_file(tmp_path: Path) -> Path:
+    """Path of a valid synthetic predictors CSV."""
+    path = tmp_path / "panel.csv"
+    synthetic_predictors().to_csv(path, index=False)
+    return path
