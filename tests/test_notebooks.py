@@ -8,6 +8,7 @@ Chart outputs (HTML and Vega-Lite) are not compared here: the browser test check
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import jupytext
@@ -69,4 +70,7 @@ def test_notebook_outputs(md: Path, nb_regression, tmp_path: Path, mirror: Path)
         if nb_regression.force_regen:
             REFERENCES.mkdir(exist_ok=True)
             nbformat.write(_strip_charts(nbformat.read(work, as_version=4)), REFERENCES / f"{md.stem}.ipynb")
-    assert (REFERENCES / f"{md.stem}.ipynb").exists(), f"no reference for {md.stem}: run with --nb-force-regen"
+    ref = REFERENCES / f"{md.stem}.ipynb"
+    assert ref.exists(), f"no reference for {md.stem}: run with --nb-force-regen"
+    # References must not depend on the machine: no local paths (they would differ in CI).
+    assert not re.search(r"site-packages|/tmp/|/work/|/home/", ref.read_text()), f"{ref} holds a machine-specific path"

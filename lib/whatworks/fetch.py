@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
-import pooch
+with warnings.catch_warnings():
+    # pooch imports tqdm.auto, which warns inside notebooks without ipywidgets; the book shows no download bars there.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import pooch
 
 from whatworks.errors import ChecksumError, DataError
 from whatworks.registry import Source, source, sources
