@@ -50,3 +50,17 @@ def predictors_file(tmp_path: Path) -> Path:
     path = tmp_path / "panel.csv"
     synthetic_predictors().to_csv(path, index=False)
     return path
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """Print the page-weight table written by the browser tests, if they ran."""
+    table = ROOT / "test-output" / "page-weights.md"
+    if table.exists() and table.stat().st_mtime >= config._whatworks_start:  # type: ignore[attr-defined]
+        terminalreporter.write_sep("-", "page weight on first visit (bytes)")
+        terminalreporter.write(table.read_text())
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    import time
+
+    config._whatworks_start = time.time()

@@ -32,10 +32,15 @@ def theme() -> dict[str, Any]:
     """The book's Altair theme: readable type, quiet axes, colour-blind-safe colours."""
     return {
         "config": {
+            # Marks and axes stay out of the accessibility tree: each chart is one image whose text
+            # alternative is its description (caption), with its data as a table beside it.
+            "aria": False,
+            "mark": {"aria": False},
             "font": FONT,
             "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
             "title": {"fontSize": 16, "fontWeight": 600, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": GREY, "offset": 12},
             "axis": {
+                "aria": False,
                 "labelFontSize": 12,
                 "titleFontSize": 12,
                 "titleFontWeight": 500,
@@ -43,7 +48,7 @@ def theme() -> dict[str, Any]:
                 "domainColor": GREY,
                 "tickColor": GREY,
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            "legend": {"aria": False, "labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
             "range": {"category": PALETTE},
             "line": {"strokeWidth": 2.5},
             "area": {"line": False},
@@ -58,16 +63,27 @@ def chart_id(spec: dict[str, Any]) -> str:
 
 
 def chart_html(spec: dict[str, Any]) -> str:
-    """HTML for one chart: a figure with its caption and its specification as JSON."""
+    """HTML for one chart: a figure with its caption, a place for its data, and its specification as JSON.
+
+    The drawing script (served by the site) draws the chart, and fills "Data behind this chart" with a
+    table of each dataset (when opened) and a CSV download.
+    """
     description = spec.get("description")
     if not description:
         raise ValueError("every chart needs a description: chart.properties(description='what it shows')")
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str).replace("</", "<\\/")
     cid = chart_id(spec)
+    names = [name for name, rows in sorted(spec.get("datasets", {}).items()) if rows]
+    boxes = "".join(
+        f"<div class='whatworks-chart-dataset' data-dataset='{html.escape(n)}'><p>{len(spec['datasets'][n])} rows</p></div>" for n in names
+    )
+    # The table and the CSV link are built from the specification by the drawing script (no second copy of the data).
+    data = f"<details class='whatworks-chart-data'><summary>Data behind this chart</summary>{boxes}</details>" if names else ""
     return (
         f'<figure class="whatworks-chart" id="{cid}">'
         f'<div class="whatworks-chart-view" role="img" aria-label="{html.escape(description)}"></div>'
         f'<figcaption class="whatworks-chart-caption">{html.escape(description)}</figcaption>'
+        f"{data}"
         f'<script type="application/json" class="whatworks-spec">{payload}</script>'
         "</figure>"
     )

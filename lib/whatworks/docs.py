@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from docutils.nodes import make_id
+
 from whatworks.registry import Source, sources
 
 
@@ -13,7 +15,7 @@ def sources_table() -> str:
     """A Markdown table of every registered dataset: name, publisher, licence."""
     lines = ["| Dataset | Publisher | Licence |", "|---|---|---|"]
     for src in sources().values():
-        lines.append(f"| [{_cell(src.title)}](#{src.name.replace('_', '-')}) | {_cell(src.publisher)} | {_cell(src.licence)} |")
+        lines.append(f"| [{_cell(src.title)}](#{make_id(src.title)}) | {_cell(src.publisher)} | {_cell(src.licence)} |")
     return "\n".join(lines)
 
 
@@ -25,7 +27,6 @@ def source_section(src: Source) -> str:
         cols.append(f"| `{_cell(name)}` | {c.type}{', may be empty' if c.nullable else ''} | {_cell(c.description)} |")
     return "\n".join(
         [
-            f"({src.name.replace('_', '-')})=",
             f"### {src.title}",
             "",
             src.description,

@@ -9,26 +9,77 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 from whatworks import __version__
 
-VL_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-BUNDLE = f"whatworks-vega-{VL_VERSION}.js"
+logger = logging.getLogger(__name__)
 
-DRAW = """
+VL_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+
+DRAW = r"""
 (function () {
+  function toCsv(rows) {
+    var cols = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+    var esc = function (v) {
+      if (v === null || v === undefined) return "";
+      var t = String(v);
+      return /[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+    };
+    return [cols.map(esc).join(",")].concat(rows.map(function (r) { return cols.map(function (c) { return esc(r[c]); }).join(","); })).join("\n");
+  }
+  var MAX_ROWS = 500;
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    return typeof v === "number" && !Number.isInteger(v) ? String(+v.toPrecision(4)) : String(v);
+  }
+  function table(rows) {
+    var cols = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+    var t = document.createElement("table");
+    t.className = "whatworks-chart-table";
+    t.tabIndex = 0;  // the table scrolls: keyboard users must be able to reach it
+    t.setAttribute("aria-label", "Data behind the chart");
+    var head = t.createTHead().insertRow();
+    cols.forEach(function (c) { var th = document.createElement("th"); th.scope = "col"; th.textContent = c; head.appendChild(th); });
+    var body = t.createTBody();
+    rows.slice(0, MAX_ROWS).forEach(function (r) {
+      var tr = body.insertRow();
+      cols.forEach(function (c) { tr.insertCell().textContent = fmt(r[c]); });
+    });
+    return t;
+  }
+  function addDownloads(fig, spec) {
+    var details = fig.querySelector("details.whatworks-chart-data");
+    fig.querySelectorAll(".whatworks-chart-dataset").forEach(function (box) {
+      var rows = (spec.datasets || {})[box.dataset.dataset];
+      if (!rows) return;
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([toCsv(rows)], { type: "text/csv" }));
+      a.download = fig.id + ".csv";
+      a.textContent = "Download these data (CSV)";
+      box.insertBefore(a, box.firstChild);
+      if (rows.length > MAX_ROWS) box.querySelector("p").textContent += " (the table shows the first " + MAX_ROWS + "; the CSV has them all)";
+      details.addEventListener("toggle", function () {
+        if (details.open && !box.querySelector("table")) box.appendChild(table(rows));
+      });
+    });
+  }
   function draw() {
     document.querySelectorAll("figure.whatworks-chart").forEach(function (fig) {
       if (fig.dataset.rendered) return;
       var view = fig.querySelector(".whatworks-chart-view");
       var spec = JSON.parse(fig.querySelector("script.whatworks-spec").textContent);
       fig.dataset.rendered = "pending";
+      addDownloads(fig, spec);
       window.vegaEmbed(view, spec, { actions: false, renderer: "svg" }).then(function () {
         fig.dataset.rendered = "true";
       }).catch(function (err) {
@@ -46,11 +97,30 @@ DRAW = """
 CSS = """
 figure.whatworks-chart { margin: 1.5rem 0; max-width: 100%; overflow-x: auto; }
 figure.whatworks-chart .whatworks-chart-caption { font-size: 0.9rem; color: var(--pst-color-text-muted, #555); margin-top: 0.5rem; }
+figure.whatworks-chart details.whatworks-chart-data { font-size: 0.85rem; margin-top: 0.5rem; }
+figure.whatworks-chart details.whatworks-chart-data table { display: block; max-height: 20rem; overflow: auto; }
+figure.whatworks-chart details.whatworks-chart-data a { display: inline-block; margin: 0.25rem 0; }
+/* Links on the glossary's grey background: the theme's link blue falls short of WCAG AA contrast there. */
+html[data-theme="light"] dl.glossary a:not(.headerlink) { color: #0b57c2; }
 """
 
 
+def hash_text(text: str) -> str:
+    """Short sha256 of a text."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def bundle_name() -> str:
+    """File name of the chart JavaScript, versioned by the Vega release inside it."""
+    import vl_convert as vlc
+
+    return f"whatworks-vega-{vlc.get_vega_version()}-{hash_text(DRAW)[:8]}.js"
+
+
 def bundle_text() -> str:
-    """The chart JavaScript: the vl-convert bundle in its own scope, then the drawing code."""
+    """The chart JavaScript: Vega, Vega-Lite and vega-embed from vl-convert, in their own scope, then the drawing code."""
     import vl_convert as vlc
 
     return "(function () {\n" + vlc.javascript_bundle(vl_version=VL_VERSION) + "\n})();\n" + DRAW
@@ -59,11 +129,11 @@ def bundle_text() -> str:
 def _write_static(app: Sphinx) -> None:
     folder = Path(app.outdir).parent / "whatworks_static"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / BUNDLE
-    stamp = folder.parent / f"{BUNDLE}.version"
+    target = folder / bundle_name()
+    stamp = folder.parent / f"{bundle_name()}.version"
     import vl_convert as vlc
 
-    version = f"{__version__} {vlc.__version__}"
+    version = f"{vlc.__version__} {VL_VERSION} {hash_text(DRAW)}"
     if not target.exists() or not stamp.exists() or stamp.read_text() != version:
         target.write_text(bundle_text(), encoding="utf-8")
         stamp.write_text(version)
@@ -123,6 +193,9 @@ def _builder_inited(app: Sphinx) -> None:
         _write_static(app)
 
 
+SD_CLASS = re.compile(r'class="[^"]*\bsd-')
+
+
 def _is_thebe(asset: Any) -> bool:
     body = str(getattr(asset, "attributes", {}).get("body", ""))
     return "thebe" in str(asset).lower() or "THEBE" in body
@@ -130,18 +203,35 @@ def _is_thebe(asset: Any) -> bool:
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     if doctree is not None and "whatworks-chart" in context.get("body", ""):
-        app.add_js_file(BUNDLE)
+        app.add_js_file(bundle_name())
     # Thebe (live code through a remote server) is not used: drop its scripts, which point to a CDN
     # and are added twice by sphinx-thebe, a console error on every page.
     context["script_files"] = [s for s in context.get("script_files", []) if not _is_thebe(s)]
     context["css_files"] = [c for c in context.get("css_files", []) if not _is_thebe(c)]
+    body = context.get("body", "")
+    # sphinx-design's styles and tab script only where a page uses its components: about 60 KB a page.
+    if not SD_CLASS.search(body):
+        context["script_files"] = [s for s in context["script_files"] if "design-tabs" not in str(s)]
+        context["css_files"] = [c for c in context["css_files"] if "sphinx-design" not in str(c)]
     # Start in the reader's system colour mode; without a default the theme logs a console error on a first visit.
     context.setdefault("default_mode", "auto")
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        from whatworks.slim import slim_site
+
+        report = slim_site(app.outdir)
+        logger.info(
+            f"whatworks: slimmed the theme's icons ({report.icons_kept} icon rules kept): "
+            f"{report.bytes_before / 1e6:.2f} MB -> {report.bytes_after / 1e6:.2f} MB"
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _build_finished)
     app.connect("html-page-context", _page_context, priority=900)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
