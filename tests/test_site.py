@@ -190,6 +190,18 @@ def test_theme_functions_work(server: str, browser) -> None:
     # Icons: the theme-switch icon is drawn with the (subset) icon font, so it has a width.
     icon_font = page.eval_on_selector(".theme-switch-button i:not([style*='none'])", "e => getComputedStyle(e, '::before').fontFamily")
     assert "Font Awesome" in icon_font
+    # ... and every icon glyph a page uses is in the (subset) font.
+    missing = page.evaluate(
+        """async () => { await document.fonts.ready; return [...document.querySelectorAll('i.fa-solid, i.fas')].filter(i => i.offsetParent).map(i => {
+            const ch = getComputedStyle(i, '::before').content.replace(/"/g, '');
+            const c = document.createElement('canvas').getContext('2d');
+            c.font = '900 16px "Font Awesome 6 Free"';
+            const w1 = c.measureText(ch).width;
+            c.font = '900 16px monospace';
+            return [i.className, w1, c.measureText(ch).width];
+        }).filter(([cls, w1, w2]) => w1 === w2).map(([cls]) => cls); }"""
+    )
+    assert missing == [], f"icons drawn without their glyph: {missing}"
     # Dark mode: the switch cycles the colour mode.
     before = page.evaluate("document.documentElement.dataset.mode")
     page.click(".theme-switch-button")

@@ -166,7 +166,8 @@ def slim_site(outdir: str | Path) -> SlimReport:
         css, kept = _prune_icon_rules(css_path.read_text(encoding="utf-8"), _used_icon_names(outdir))
         css_path.write_text(purge_css(css, _site_tokens(outdir)), encoding="utf-8")
         all_css = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (outdir / "_static").rglob("*.css"))
-        codepoints = {int(c, 16) for c in CODEPOINT.findall(all_css)}
+        # Icon glyphs appear as escapes ("\f0c9") or, once re-serialised, as the private-use characters themselves.
+        codepoints = {int(c, 16) for c in CODEPOINT.findall(all_css)} | {ord(ch) for ch in all_css if 0xE000 <= ord(ch) <= 0xF8FF}
         if font_dir.exists() and codepoints:
             _subset_fonts(font_dir, codepoints)
     return SlimReport(pages=pages, icons_kept=kept, bytes_before=before, bytes_after=_size(tracked))
