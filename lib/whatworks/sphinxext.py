@@ -154,10 +154,11 @@ def _check_data(app: Sphinx) -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def inputs_fingerprint(root: Path = ROOT) -> str:
+def inputs_fingerprint(root: Path | None = None) -> str:
     """Hash of everything notebooks depend on besides their own code: the package, data and pins."""
     import hashlib
 
+    root = root or ROOT
     files = sorted([*(root / "lib" / "whatworks").rglob("*.py"), *(root / "data").glob("*"), root / "requirements.txt"])
     digest = hashlib.sha256()
     for f in files:
