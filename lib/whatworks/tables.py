@@ -125,6 +125,15 @@ def _read_csv(path: Path, src: Source) -> tuple[pd.DataFrame, str, int]:
         raise _fail(path, src, [Problem(f"the rows do not have the same number of fields as the header ({exc}).{hint}")]) from None
     except pd.errors.EmptyDataError:
         raise _fail(path, src, [Problem("the file is empty")]) from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # pandas silently takes the first column as an index when the rows have more fields than the header.
+        hint = (
+            " A decimal comma in a comma-separated file splits numbers into two fields: "
+            "use a point as decimal mark, or ';' as delimiter."
+            if sep == ","
+            else ""
+        )
+        raise _fail(path, src, [Problem(f"some rows have more fields than the header ({len(df.columns)} columns).{hint}")])
     first_row = 2 + src.skiprows
     return df, sep, first_row
 
