@@ -57,3 +57,20 @@ def test_ongoing_by_year_counts() -> None:
     assert got["Non-State-Led"].tolist() == [0, 1, 1, 1, 1]
     chart = charts.ongoing_episodes_chart(ongoing_by_year(eps, 2000, 2004), "t", "s")
     assert "from 2000 to 2004" in chart.to_dict()["description"]
+
+
+def test_lighten_drops_only_unreferenced_columns() -> None:
+    df = pd.DataFrame({"x": [1.123456789, 2.0], "y": ["a", "b"], "unused": ["long text", "more"], "tip": [1, 2], "calc": [3, 4]})
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(x="x", y="y", tooltip=["tip"])
+        .transform_calculate(z="datum.calc * 2")
+        .properties(description="d")
+    )
+    spec = charts.lighten(chart.to_dict())
+    rows = next(iter(spec["datasets"].values()))
+    assert set(rows[0]) == {"x", "y", "tip", "calc"}
+    assert rows[0]["x"] == 1.12346
+    all_fields = charts.lighten(alt.Chart(df).mark_bar().encode(x="x", y="y", tooltip=alt.value(None)).properties(description="d").to_dict())
+    assert set(next(iter(all_fields["datasets"].values()))[0]) == {"x", "y"}

@@ -206,6 +206,12 @@ def test_theme_functions_work(server: str, browser) -> None:
     before = page.evaluate("document.documentElement.dataset.mode")
     page.click(".theme-switch-button")
     assert page.evaluate("document.documentElement.dataset.mode") != before
+    # The download menu (a Bootstrap dropdown) opens and offers the page's source and PDF.
+    page.click(".dropdown-download-buttons > button")
+    page.wait_for_selector(".dropdown-download-buttons .dropdown-menu.show", timeout=5_000)
+    assert page.locator(".dropdown-download-buttons .dropdown-menu.show a").count() >= 1
+    assert page.eval_on_selector(".dropdown-download-buttons .dropdown-menu.show", "e => getComputedStyle(e).display") != "none"
+    page.keyboard.press("Escape")
     # Navigation: the sidebar links to every chapter, and following one works.
     page.click("nav.bd-docs-nav a[href$='data_sources.html']")
     page.wait_for_load_state("networkidle")

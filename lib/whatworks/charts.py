@@ -62,6 +62,31 @@ def chart_id(spec: dict[str, Any]) -> str:
     return f"ww-chart-{digest[:12]}"
 
 
+def _round(value: Any) -> Any:
+    return float(f"{value:.6g}") if isinstance(value, float) else value
+
+
+def lighten(spec: dict[str, Any]) -> dict[str, Any]:
+    """The same chart with lighter data: columns no part of the chart refers to are dropped, floats keep 6 digits.
+
+    Vega-Lite reads data only through field names, so a column whose name appears nowhere else in the
+    specification cannot change the chart. Charts whose tooltip shows every field keep all columns.
+    """
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    rest = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, default=str)
+    keep_all = '"tooltip": true' in rest or '"content": "data"' in rest
+    slim = {}
+    for name, rows in datasets.items():
+        if not rows or not isinstance(rows[0], dict):
+            slim[name] = rows
+            continue
+        used = {k for k in rows[0] if keep_all or f'"{k}"' in rest or f"datum.{k}" in rest or f"datum['{k}']" in rest}
+        slim[name] = [{k: _round(v) for k, v in row.items() if k in used} for row in rows]
+    return {**spec, "datasets": slim}
+
+
 def chart_html(spec: dict[str, Any]) -> str:
     """HTML for one chart: a figure with its caption, a place for its data, and its specification as JSON.
 
@@ -71,6 +96,10 @@ def chart_html(spec: dict[str, Any]) -> str:
     description = spec.get("description")
     if not description:
         raise ValueError("every chart needs a description: chart.properties(description='what it shows')")
+    spec = lighten(spec)
+    if spec.get("config") == theme()["config"]:
+        # The book's theme is passed by the drawing script, once for all charts, instead of in every chart.
+        spec = {k: v for k, v in spec.items() if k != "config"}
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str).replace("</", "<\\/")
     cid = chart_id(spec)
     names = [name for name, rows in sorted(spec.get("datasets", {}).items()) if rows]

@@ -2,7 +2,7 @@
 
 The theme loads the search index on every page, though search-as-you-type is off and
 searching happens on search.html; pages other than that one drop it. Bibliography entries get a
-valid ARIA role.
+valid ARIA role, and the HTML loses its indentation.
 
 The theme ships Font Awesome twice: as CSS with web fonts (every icon as a CSS rule,
 about 400 KB of CSS and 270 KB of fonts) and as a 1.5 MB script that redraws icons
@@ -26,6 +26,7 @@ FA_NAME = re.compile(r"fa-[a-z0-9]+(?:-[a-z0-9]+)*")
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"(\\[0-9a-f]+)"\}')
 CODEPOINT = re.compile(r'"\\([0-9a-f]{4,5})"')
 THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+KEEP_CSS = {"whatworks.css", "theme.css"}
 FONT_DIR = "_static/vendor/fontawesome/webfonts"
 
 
@@ -37,6 +38,13 @@ class SlimReport:
     icons_kept: int
     bytes_before: int
     bytes_after: int
+
+
+def _minify(html: str) -> str:
+    """Drop the indentation and comments of the generated HTML (text in <pre> and scripts is left as it is)."""
+    import minify_html
+
+    return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True, minify_css=False, minify_js=False)
 
 
 def _used_icon_names(outdir: Path) -> set[str]:
@@ -87,11 +95,22 @@ CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
 TOKEN = re.compile(r"[_a-zA-Z][_a-zA-Z0-9-]*")
 
 
+# Classes that Bootstrap's script adds to the components the theme uses (dropdowns, tooltips, collapsing
+# panels). The script itself is not scanned: it names every Bootstrap component (carousels, modals, toasts...).
+BOOTSTRAP_DYNAMIC = {
+    "show", "showing", "hiding", "collapse", "collapsing", "collapse-horizontal", "fade", "active", "disabled",
+    "tooltip", "tooltip-inner", "tooltip-arrow", "tip", "bs-tooltip-auto", "bs-tooltip-top", "bs-tooltip-bottom",
+    "bs-tooltip-start", "bs-tooltip-end", "dropdown-menu", "dropdown-menu-end", "dropdown-menu-start", "dropup",
+    "dropend", "dropstart", "dropdown-center", "dropup-center", "popover", "popover-arrow", "popover-body",
+    "popover-header", "bs-popover-auto", "bs-popover-top", "bs-popover-bottom", "bs-popover-start", "bs-popover-end",
+}  # fmt: skip
+
+
 def _site_tokens(outdir: Path) -> set[str]:
-    """Every word-like token in the site's HTML and JavaScript: a superset of the classes in use."""
-    tokens: set[str] = set()
+    """Every word-like token in the site's HTML and JavaScript, and Bootstrap's dynamic classes."""
+    tokens: set[str] = set(BOOTSTRAP_DYNAMIC)
     for path in [*outdir.rglob("*.html"), *outdir.rglob("*.js")]:
-        if path.name.startswith("whatworks-vega"):
+        if path.name.startswith(("whatworks-vega", "bootstrap")):
             continue
         tokens |= set(TOKEN.findall(path.read_text(encoding="utf-8", errors="ignore")))
     return tokens
@@ -143,7 +162,7 @@ def slim_site(outdir: str | Path) -> SlimReport:
     font_dir = outdir / FONT_DIR
     script = outdir / "_static/scripts/fontawesome.js"
     tracked = [css_path, script, script.with_suffix(".js.map"), *font_dir.glob("*")]
-    before = _size(tracked)
+    before = _size([*tracked, *(p for p in (outdir / "_static").rglob("*.css") if p != css_path)])
 
     pages = 0
     for page in outdir.rglob("*.html"):
@@ -155,6 +174,7 @@ def slim_site(outdir: str | Path) -> SlimReport:
         new = re.sub(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"', r'\1 role="listitem"', new)
         if page.name != "search.html":
             new = SEARCH_SCRIPTS.sub("", new)
+        new = _minify(new)
         if new != text:
             page.write_text(new, encoding="utf-8")
             pages += 1
@@ -164,7 +184,13 @@ def slim_site(outdir: str | Path) -> SlimReport:
     kept = 0
     if css_path.exists():
         css, kept = _prune_icon_rules(css_path.read_text(encoding="utf-8"), _used_icon_names(outdir))
-        css_path.write_text(purge_css(css, _site_tokens(outdir)), encoding="utf-8")
+        tokens = _site_tokens(outdir)
+        css_path.write_text(purge_css(css, tokens), encoding="utf-8")
+        # The other style sheets (notebook cells, book theme, code highlighting...) carry unused rules too.
+        for other in (outdir / "_static").rglob("*.css"):
+            if other != css_path and other.name not in KEEP_CSS:
+                tracked.append(other)
+                other.write_text(purge_css(other.read_text(encoding="utf-8"), tokens), encoding="utf-8")
         all_css = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (outdir / "_static").rglob("*.css"))
         # Icon glyphs appear as escapes ("\f0c9") or, once re-serialised, as the private-use characters themselves.
         codepoints = {int(c, 16) for c in CODEPOINT.findall(all_css)} | {ord(ch) for ch in all_css if 0xE000 <= ord(ch) <= 0xF8FF}

@@ -80,7 +80,7 @@ DRAW = r"""
       var spec = JSON.parse(fig.querySelector("script.whatworks-spec").textContent);
       fig.dataset.rendered = "pending";
       addDownloads(fig, spec);
-      window.vegaEmbed(view, spec, { actions: false, renderer: "svg" }).then(function () {
+      window.vegaEmbed(view, spec, { actions: false, renderer: "svg", config: spec.config ? {} : window.WHATWORKS_CHART_THEME }).then(function () {
         fig.dataset.rendered = "true";
       }).catch(function (err) {
         fig.dataset.rendered = "error";
@@ -116,14 +116,23 @@ def bundle_name() -> str:
     """File name of the chart JavaScript, versioned by the Vega release inside it."""
     import vl_convert as vlc
 
-    return f"whatworks-vega-{vlc.get_vega_version()}-{hash_text(DRAW)[:8]}.js"
+    return f"whatworks-vega-{vlc.get_vega_version()}-{hash_text(draw_script())[:8]}.js"
+
+
+def draw_script() -> str:
+    """The drawing code, with the book's chart theme (charts in pages carry no theme of their own)."""
+    import json
+
+    from whatworks.charts import theme
+
+    return "window.WHATWORKS_CHART_THEME = " + json.dumps(theme()["config"], sort_keys=True) + ";\n" + DRAW
 
 
 def bundle_text() -> str:
     """The chart JavaScript: Vega, Vega-Lite and vega-embed from vl-convert, in their own scope, then the drawing code."""
     import vl_convert as vlc
 
-    return "(function () {\n" + vlc.javascript_bundle(vl_version=VL_VERSION) + "\n})();\n" + DRAW
+    return "(function () {\n" + vlc.javascript_bundle(vl_version=VL_VERSION) + "\n})();\n" + draw_script()
 
 
 def _write_static(app: Sphinx) -> None:
@@ -133,7 +142,7 @@ def _write_static(app: Sphinx) -> None:
     stamp = folder.parent / f"{bundle_name()}.version"
     import vl_convert as vlc
 
-    version = f"{vlc.__version__} {VL_VERSION} {hash_text(DRAW)}"
+    version = f"{vlc.__version__} {VL_VERSION} {hash_text(draw_script())}"
     if not target.exists() or not stamp.exists() or stamp.read_text() != version:
         target.write_text(bundle_text(), encoding="utf-8")
         stamp.write_text(version)
