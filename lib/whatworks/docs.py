@@ -27,7 +27,7 @@ def source_section(src: Source) -> str:
         cols.append(f"| `{_cell(name)}` | {c.type}{', may be empty' if c.nullable else ''} | {_cell(c.description)} |")
     return "\n".join(
         [
-            f"### {src.title}",
+            f'<h3 id="{make_id(src.title)}">{src.title}</h3>',
             "",
             src.description,
             "",
@@ -49,3 +49,11 @@ def source_section(src: Source) -> str:
 def sources_sections() -> str:
     """All dataset sections, in registry order."""
     return "\n".join(source_section(src) for src in sources().values())
+
+
+def html(markdown: str) -> str:
+    """HTML for generated Markdown (tables included): notebook outputs are read as plain CommonMark, without tables."""
+    from markdown_it import MarkdownIt
+
+    out = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    return out.replace("<table>", '<table class="table">')

@@ -244,4 +244,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _build_finished)
     app.connect("html-page-context", _page_context, priority=900)
+    from whatworks.runner import add_ipynb_download
+
+    # Before sphinx-book-theme builds its header buttons (priority 501): the download menu then offers .ipynb.
+    app.connect("html-page-context", add_ipynb_download, priority=500)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
