@@ -419,3 +419,27 @@ def test_cli_errors(panel_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["backtest", "--out", str(out), "--predictors", str(bad)])
     assert result.exit_code == 1 and "discrimpop" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_stored_backtest_is_reused_and_recomputed_when_the_panel_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATWORKS_CACHE", str(tmp_path))
+    panel = make_panel(n_countries=12, years=range(1980, 1996))
+    calls: list[str] = []
+    real = risk.backtest_forecasts
+
+    def counting(p: pd.DataFrame, model: object, *args: object, **kwargs: object) -> pd.DataFrame:
+        calls.append(risk.get_model(model).name)  # type: ignore[arg-type]
+        return real(p, model, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(risk, "backtest_forecasts", counting)
+    first = risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1991)
+    again = risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1991)
+    assert calls == ["ewp"]
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first, real(panel, "ewp", first=1988, last=1991))
+    changed = panel.copy()
+    changed.loc[0, "discrimpop"] = changed.loc[0, "discrimpop"] + 0.5
+    risk.stored_backtest_forecasts(changed, "ewp", first=1988, last=1991)
+    risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1990)
+    assert calls == ["ewp", "ewp", "ewp"]
+    assert len(list((tmp_path / "backtests").glob("ewp-*.parquet"))) == 3

@@ -12,14 +12,14 @@ import pytest
 from whatworks import schemas
 from whatworks.countries import crosswalk
 from whatworks.data import validate
-from whatworks.registry import schema_source, sources
+from whatworks.registry import local_schemas, schema_source, sources
 from whatworks.validation import check_file
 
 SCHEMAS = schemas.schema_names()
 
 
 def test_every_registered_schema_is_listed_once() -> None:
-    assert sorted(SCHEMAS) == sorted({s.schema for s in sources().values()})
+    assert sorted(SCHEMAS) == sorted({s.schema for s in sources().values()} | set(local_schemas()))
     assert len(SCHEMAS) == len(set(SCHEMAS))
     assert SCHEMAS[0] == "predictors"  # registry order
 

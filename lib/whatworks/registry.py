@@ -11,6 +11,7 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REGISTRY_PATH = DATA_DIR / "sources.yaml"
+LOCAL_SCHEMAS_PATH = DATA_DIR / "schemas.yaml"
 
 TYPES = ("int", "float", "str", "date")
 COLUMN_KEYS = {"type", "description", "nullable", "min", "max", "allowed", "rename", "format"}
@@ -86,20 +87,31 @@ def _column(name: str, spec: dict[str, Any]) -> Column:
     )
 
 
+def _source(name: str, entry: dict[str, Any]) -> Source:
+    entry = dict(entry)
+    cols = tuple(_column(str(c), spec) for c, spec in entry.pop("columns").items())
+    return Source(name=name, columns=cols, key=tuple(entry.pop("key", ())), country=dict(entry.pop("country", {})), **entry)
+
+
 @cache
 def sources(path: Path = REGISTRY_PATH) -> dict[str, Source]:
     """All registered datasets, by name."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: _source(name, entry) for name, entry in raw.items()}
+
+
+@cache
+def local_schemas(path: Path = LOCAL_SCHEMAS_PATH) -> dict[str, Source]:
+    """Schemas of files that only practitioners supply (``data/schemas.yaml``), by schema name.
+
+    They have no published file behind them (no URL or checksum); the book's own
+    data are converted to these layouts by functions of ``whatworks``.
+    """
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     out: dict[str, Source] = {}
     for name, entry in raw.items():
-        cols = tuple(_column(str(c), spec) for c, spec in entry.pop("columns").items())
-        out[name] = Source(
-            name=name,
-            columns=cols,
-            key=tuple(entry.pop("key", ())),
-            country=dict(entry.pop("country", {})),
-            **entry,
-        )
+        defaults = {"file": f"{name}.csv", "url": "", "sha256": "", "size": 0, "publisher": "", "licence": "", "citation": "", "schema": name}
+        out[name] = _source(name, {**defaults, **entry})
     return out
 
 
@@ -117,5 +129,7 @@ def schema_source(schema: str) -> Source:
     for src in sources().values():
         if src.schema == schema:
             return src
-    known = ", ".join(sorted(s.schema for s in sources().values()))
+    if schema in local_schemas():
+        return local_schemas()[schema]
+    known = ", ".join(sorted({s.schema for s in sources().values()} | set(local_schemas())))
     raise KeyError(f"unknown schema {schema!r}; known schemas: {known}")

@@ -35,6 +35,7 @@ from data of ``Y-1`` and ``Y-2``) and ``rank`` the better of their two ranks;
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -594,6 +595,56 @@ def backtest_forecasts(
         if progress is not None:
             progress(t)
     return pd.concat(out, ignore_index=True)
+
+
+def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> str:
+    """A key for stored backtests: the panel's data, the model, the years, this module and the fitting libraries."""
+    import hashlib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    cols = list(dict.fromkeys(["ewp_name", "year", *model.predictors, *[c for c in OUTCOMES if c in panel.columns]]))
+    frame = panel[cols].sort_values(["ewp_name", "year"], ignore_index=True)
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    h.update(repr((model.name, model.predictors, first, last)).encode())
+    h.update(Path(__file__).read_bytes())
+    for lib in ("numpy", "scikit-learn", "glum", "pandas"):
+        h.update(f"{lib}={version(lib)}".encode())
+    return h.hexdigest()[:20]
+
+
+def stored_backtest_forecasts(
+    panel: pd.DataFrame,
+    model: str = "best",
+    first: int = BACKTEST_FIRST,
+    last: int = BACKTEST_LAST,
+    n_jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """:func:`backtest_forecasts` of a registered model, kept on disk so that chapters share one run.
+
+    The result is stored in the cache folder (``WHATWORKS_CACHE``, see
+    :func:`whatworks.fetch.cache_dir`) under a key made of the panel's
+    predictors and outcomes, the model, the years, the source of this module
+    and the versions of the fitting libraries: any change to one of them
+    computes the backtest again. ``best`` is assembled from the stored
+    backtests of its two members (:func:`average_forecasts`).
+    """
+    if model == "best":
+        return average_forecasts(*(stored_backtest_forecasts(panel, m, first, last, n_jobs, progress) for m in ("ewp", "trees")))
+    from whatworks.fetch import cache_dir
+
+    m = get_model(model)
+    path = cache_dir() / "backtests" / f"{m.name}-{_fingerprint(panel, m, first, last)}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    out = backtest_forecasts(panel, m, first, last, n_jobs, progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    out.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return out
 
 
 def average_forecasts(*forecasts: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from whatworks.registry import Column, Source, schema_source, sources
+from whatworks.registry import Column, Source, local_schemas, schema_source, sources
 
 __all__ = [
     "EXAMPLE_YEAR",
@@ -68,12 +68,12 @@ ENCODING = "utf-8-sig"
 
 
 def schema_names() -> list[str]:
-    """Every schema, in registry order."""
+    """Every schema, in registry order, then the schemas of practitioners' own files (``data/schemas.yaml``)."""
     seen: list[str] = []
     for src in sources().values():
         if src.schema not in seen:
             seen.append(src.schema)
-    return seen
+    return seen + [name for name in local_schemas() if name not in seen]
 
 
 # The example row -------------------------------------------------------------
