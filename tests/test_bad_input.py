@@ -190,3 +190,19 @@ def test_error_is_a_data_error(tmp_path: Path) -> None:
     path.write_text("\n")
     with pytest.raises(DataError, match="empty"):
         load_ewp_predictors(path)
+
+
+@pytest.mark.parametrize("schema", ["events", "indicators"])
+def test_unknown_country_in_a_column_called_country_is_reported(tmp_path: Path, schema: str) -> None:
+    # The events and indicators layouts name their country column 'country', like the harmonised output.
+    rows = {
+        "events": "country,date,event_type,deaths,description,source\nKenya,2007-12-30,election,,,x\nAtlantis,2008-01-02,electoral_violence,5,,x\n",
+        "indicators": "country,year,indicator,value,higher_is,source\nKenya,2007,rule_of_law,0.5,better,x\nAtlantis,2007,rule_of_law,0.4,better,x\n",
+    }[schema]
+    path = tmp_path / f"{schema}.csv"
+    path.write_text(rows, encoding="utf-8")
+    code, out = run_validate(path, schema)
+    assert code == 1
+    assert "column 'country'" in out and "'Atlantis'" in out and "row 3" in out
+    with pytest.raises(DataError, match="Atlantis"):
+        validate(path, schema)

@@ -34,3 +34,10 @@ def test_row_without_source_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(DataError, match="rows \\[3\\] have no source"):
         load_facts("facts")
     assert isinstance(pd.read_csv(tmp_path / "facts.csv"), pd.DataFrame)
+
+
+def test_fact_columns_can_be_read_as_text() -> None:
+    # Indicator 8.10 of the Framework of Analysis must not become the number 8.1.
+    as_text = load_facts("framework_of_analysis_triggers", text=("indicator",))
+    assert "8.10" in set(as_text["indicator"]) and "8.1" in set(as_text["indicator"])
+    assert as_text["indicator"].is_unique

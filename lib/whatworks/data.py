@@ -152,13 +152,16 @@ def load_tfap_dictionary(path: PathLike | None = None) -> pd.DataFrame:
 # Hand-compiled facts -----------------------------------------------------------
 
 
-def load_facts(name: str) -> pd.DataFrame:
-    """A hand-compiled fact table ``data/NAME.csv``; every row must cite a source."""
+def load_facts(name: str, text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A hand-compiled fact table ``data/NAME.csv``; every row must cite a source.
+
+    Columns named in ``text`` are read as text, as written (``8.10`` stays ``8.10``, not the number 8.1).
+    """
     from whatworks.errors import DataError
     from whatworks.registry import DATA_DIR
 
     path = DATA_DIR / f"{name}.csv"
-    df = pd.read_csv(path, dtype={"source": "string"})
+    df = pd.read_csv(path, dtype={"source": "string", **dict.fromkeys(text, "string")})
     if "source" not in df.columns:
         raise DataError(f"{path}: fact tables need a 'source' column")
     empty = df["source"].isna() | df["source"].str.strip().eq("")

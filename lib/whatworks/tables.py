@@ -282,7 +282,10 @@ def _check_countries(df: pd.DataFrame, src: Source) -> list[Problem]:
 
     spec = src.country
     year = spec.get("year")
-    out = harmonise(df[[c for c in {spec["column"], year} if c]], spec["column"], spec["system"], year, strict=False)  # type: ignore[arg-type]
+    # Look the names up under a private column name: harmonise keeps its input column as it is, and the
+    # input may itself be called 'country' (the events and indicators schemas), one of its outputs.
+    frame = pd.DataFrame({"_value": df[spec["column"]], **({"_year": df[year]} if year else {})}, index=df.index)
+    out = harmonise(frame, "_value", spec["system"], "_year" if year else None, strict=False)  # type: ignore[arg-type]
     unknown = df[spec["column"]].notna() & out["country"].isna()
     if not unknown.any():
         return []
