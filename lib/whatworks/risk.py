@@ -599,7 +599,9 @@ def backtest_forecasts(
 
 def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> str:
     """A key for stored backtests: the panel's data, the model, the years, this module and the fitting libraries."""
+    import functools
     import hashlib
+    import inspect
     from importlib.metadata import version
     from pathlib import Path
 
@@ -609,6 +611,14 @@ def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> st
     h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     h.update(repr((model.name, model.predictors, first, last)).encode())
     h.update(Path(__file__).read_bytes())
+    fit = model.fit
+    if isinstance(fit, functools.partial):  # e.g. fit_elastic_net with other predictors
+        h.update(repr((fit.args, sorted(fit.keywords.items()))).encode())
+        fit = fit.func
+    try:  # the module that defines the model's fit (a model defined in a notebook has none)
+        h.update(Path(inspect.getfile(fit)).read_bytes())
+    except (TypeError, OSError):
+        h.update(getattr(fit, "__qualname__", type(fit).__name__).encode())
     for lib in ("numpy", "scikit-learn", "glum", "pandas"):
         h.update(f"{lib}={version(lib)}".encode())
     return h.hexdigest()[:20]
