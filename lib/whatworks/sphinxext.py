@@ -96,6 +96,8 @@ DRAW = r"""
 
 CSS = """
 figure.whatworks-chart { margin: 1.5rem 0; max-width: 100%; overflow-x: auto; }
+/* A chart a little wider than the text column is scaled to fit it; on phones it scrolls instead (text stays legible). */
+@media (min-width: 768px) { figure.whatworks-chart .whatworks-chart-view svg { max-width: 100%; height: auto; } }
 figure.whatworks-chart .whatworks-chart-caption { font-size: 0.9rem; color: var(--pst-color-text-muted, #555); margin-top: 0.5rem; }
 figure.whatworks-chart details.whatworks-chart-data { font-size: 0.85rem; margin-top: 0.5rem; }
 figure.whatworks-chart details.whatworks-chart-data table { display: block; max-height: 20rem; overflow: auto; }
