@@ -395,15 +395,22 @@ def print_card(browser: Any, base: str, source: Path, target: Path) -> int:
     raise RuntimeError(f"{source.relative_to(ROOT)}: the card fills {pages} A4 pages even at 80 % size; shorten it to one page")
 
 
+def handouts_dir(edition: str) -> Path:
+    """Where the handouts of ``edition`` are written: _build/handouts for participants, _build/handouts-<edition> otherwise."""
+    return HANDOUTS if edition == "participant" else BUILD / f"handouts-{edition}"
+
+
 def build_handouts(edition: str = "participant", code: bool = False) -> dict[str, Any]:
     """Print every page of ``edition`` (without the code of its cells unless ``code``) and every summary card."""
     from playwright.sync_api import sync_playwright
 
     site = edition_dir(edition)
+    # Participants' handouts go to _build/handouts (and into the archive); a facilitator's, with the solutions, elsewhere.
+    out = handouts_dir(edition)
     if not (site / "index.html").is_file():
         sys.exit(f"the {edition} edition is not built: run ./book editions")
-    HANDOUTS.mkdir(parents=True, exist_ok=True)
-    for old in HANDOUTS.glob("*.pdf"):
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.pdf"):
         old.unlink()
     cards = sorted(CARDS.glob("*.md"))
     made: dict[str, Any] = {}
@@ -411,19 +418,19 @@ def build_handouts(edition: str = "participant", code: bool = False) -> dict[str
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         for doc in toc_docnames():
             start = time.perf_counter()
-            target = HANDOUTS / f"{Path(doc).name}.pdf"
+            target = out / f"{Path(doc).name}.pdf"
             info = print_page(browser, f"{base}{edition}/html/{doc}.html", target, code=code)
             made[target.name] = {"source": f"{edition}/html/{doc}.html", **info, "seconds": round(time.perf_counter() - start, 1)}
             print(f"{target.relative_to(ROOT)}: {info['charts']} chart(s) ({made[target.name]['seconds']} s)")
         for card in cards:
-            target = HANDOUTS / f"card-{card.stem}.pdf"
+            target = out / f"card-{card.stem}.pdf"
             scale = print_card(browser, base, card, target)
             made[target.name] = {"source": card.relative_to(ROOT).as_posix(), "title": card_lens(card), "scale_percent": scale}
             print(f"{target.relative_to(ROOT)}: one page at {scale} %")
         browser.close()
     if not cards:
         print(f"warning: no summary cards in {CARDS.relative_to(ROOT)}")
-    (HANDOUTS / "manifest.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return made
 
 
