@@ -77,9 +77,10 @@ def text_outputs(project: Path) -> dict[str, list[str]]:
 
 
 def edit_code_cell(md: Path) -> None:
-    """Append a comment to the first visible code cell: a change the notebook cache must notice."""
+    """Put a comment at the top of the first code cell without options: a change the notebook cache must notice."""
     text = md.read_text()
-    cells = list(re.finditer(r"```\{code-cell\} ipython3\n(?!:tags: \[remove-cell\])", text))
+    # A cell with options (":tags: ...") is skipped: a line put before its options would break them.
+    cells = list(re.finditer(r"```\{code-cell\} ipython3\n(?!:)", text))
     if not cells:
         sys.exit(f"{md} has no visible code cell to edit")
     at = cells[0].end()
