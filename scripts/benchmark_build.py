@@ -125,6 +125,13 @@ def main() -> None:
     if not identical:
         diff = {k for k in first_outputs if first_outputs[k] != second_outputs.get(k)}
         print("  differing chapters:", json.dumps(sorted(diff)))
+        for k in sorted(diff):
+            a, b = first_outputs[k], second_outputs.get(k, [])
+            print(f"  {k}: {len(a)} and {len(b)} text outputs")
+            pairs = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+            x, y = pairs[0] if pairs else ((a[len(b)] if len(a) > len(b) else ""), (b[len(a)] if len(b) > len(a) else ""))
+            print("  first build: ", repr(x[:600]))
+            print("  second build:", repr(y[:600]))
 
 
 if __name__ == "__main__":
