@@ -66,12 +66,16 @@ def text_outputs(project: Path) -> dict[str, list[str]]:
         nb = nbformat.read(nb_path, as_version=4)
         texts = []
         for cell in nb.cells:
+            # A print may reach the notebook as several stream messages (more often on a busy machine);
+            # join them per stream, as the book does when it shows them (nb_merge_streams).
+            streams: dict[str, str] = {}
             for o in cell.get("outputs", []):
                 if o.get("output_type") == "stream":
-                    texts.append(o.get("text", ""))
+                    streams[o.get("name", "stdout")] = streams.get(o.get("name", "stdout"), "") + o.get("text", "")
                 for mime in ("text/plain", "text/markdown"):
                     if mime in o.get("data", {}):
                         texts.append(o["data"][mime])
+            texts.extend(f"[{name}] {text}" for name, text in sorted(streams.items()))
         out[nb_path.stem] = texts
     return out
 
