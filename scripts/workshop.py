@@ -24,7 +24,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -34,6 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from whatworks.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -53,16 +54,6 @@ EDITIONS: dict[str, dict[str, Any]] = {
     },
 }
 LENSES = {"risks": "Risks", "resilience": "Resilience", "triggers": "Triggers", "windows": "Windows of opportunity", "endings": "Endings"}
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART_SCALE = 2  # pixels per chart pixel in the printed images (about 190 dpi on A4)
 EXECUTED = re.compile(r"([\w/.-]+\.md): Executing notebook")
 
@@ -204,10 +195,7 @@ def local_server(directory: Path) -> Iterator[str]:
 
 def chromium_path() -> str:
     """Debian's Chromium (or WHATWORKS_CHROMIUM): no browser is downloaded."""
-    for candidate in (os.environ.get("WHATWORKS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (found := shutil.which(candidate) or (Path(candidate).is_file() and candidate)):
-            return str(found)
-    sys.exit("Chromium not found: install it (Debian: apt-get install chromium) or set WHATWORKS_CHROMIUM")
+    return find_chromium() or sys.exit(NOT_FOUND)
 
 
 PRINT_CSS = """

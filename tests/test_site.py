@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,31 +18,20 @@ from urllib.parse import urlparse
 
 import pytest
 
+from whatworks.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 OUT = ROOT / "test-output"
 SHOTS = OUT / "screenshots"
 PREFIX = "/whatworks/"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TEXT_PAGE_BUDGET = 600_000
 CHART_PAGE_BUDGET = 1_500_000
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WEIGHTS: dict[str, tuple[int, int, int]] = {}
 
 
 def chromium_path() -> str:
-    for candidate in (os.environ.get("WHATWORKS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (found := shutil.which(candidate) or (Path(candidate).is_file() and candidate)):
-            return str(found)
-    pytest.fail("Chromium not found: install it (Debian: apt-get install chromium) or set WHATWORKS_CHROMIUM")
+    return find_chromium() or pytest.fail(NOT_FOUND)
 
 
 def pages() -> list[Path]:
