@@ -225,8 +225,7 @@ def framework_triggers() -> pd.DataFrame:
     """
     from whatworks.data import load_facts
 
-    load_facts("framework_of_analysis_triggers")  # checks that every row cites a source
-    return pd.read_csv(DATA_DIR / "framework_of_analysis_triggers.csv", dtype={"indicator": "string"})
+    return load_facts("framework_of_analysis_triggers", text=("indicator",))
 
 
 # Analysis helpers ----------------------------------------------------------------------------
