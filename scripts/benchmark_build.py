@@ -66,16 +66,14 @@ def text_outputs(project: Path) -> dict[str, list[str]]:
         nb = nbformat.read(nb_path, as_version=4)
         texts = []
         for cell in nb.cells:
-            # A print may reach the notebook as several stream messages (more often on a busy machine);
-            # join them per stream, as the book does when it shows them (nb_merge_streams).
-            streams: dict[str, str] = {}
+            # Compared as stored: the book stores each cell's streams merged (whatworks.sphinxext),
+            # so a print that reached the kernel's client in several pieces must not show here.
             for o in cell.get("outputs", []):
                 if o.get("output_type") == "stream":
-                    streams[o.get("name", "stdout")] = streams.get(o.get("name", "stdout"), "") + o.get("text", "")
+                    texts.append(f"[{o.get('name', 'stdout')}] {o.get('text', '')}")
                 for mime in ("text/plain", "text/markdown"):
                     if mime in o.get("data", {}):
                         texts.append(o["data"][mime])
-            texts.extend(f"[{name}] {text}" for name, text in sorted(streams.items()))
         out[nb_path.stem] = texts
     return out
 

@@ -40,3 +40,37 @@ def test_change_of_inputs_empties_the_cache(tmp_path: Path, monkeypatch: pytest.
     assert app._whatworks_inputs_changed
     env = SimpleNamespace(found_docs={"chapters/intro", "chapters/risks"})
     assert sphinxext._outdated(app, env, set(), set(), set()) == ["chapters/intro", "chapters/risks"]
+
+
+def test_merged_streams_are_stored_once() -> None:
+    from nbformat.v4 import new_output
+
+    outputs = [
+        new_output("stream", name="stdout", text="table\n"),
+        new_output("stream", name="stdout", text="error message\n"),
+        new_output("display_data", data={"text/plain": "chart"}),
+        new_output("stream", name="stdout", text="more\n"),
+    ]
+    merged = sphinxext.merge_streams_in_place(outputs)
+    assert merged is outputs
+    streams = [o for o in outputs if o["output_type"] == "stream"]
+    assert [o["text"] for o in streams] == ["table\nerror message\nmore\n"]
+    assert len(outputs) == 2
+    sphinxext.merge_streams_in_place(outputs)  # merging twice (a cell rendered twice) adds nothing
+    assert [o["text"] for o in outputs if o["output_type"] == "stream"] == ["table\nerror message\nmore\n"]
+
+
+def test_executed_notebooks_hold_each_stream_once() -> None:
+    """In the built book, no code cell keeps a print in two pieces (the text would appear twice)."""
+    import json
+
+    executed = sorted((Path(__file__).resolve().parents[1] / "_build" / "jupyter_execute" / "chapters").glob("*.ipynb"))
+    if not executed:
+        pytest.skip("the book is not built (./book build)")
+    split = []
+    for path in executed:
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            names = [o["name"] for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+            if len(names) != len(set(names)):
+                split.append(f"{path.name} cell {i}")
+    assert not split, f"stream outputs stored in pieces: {split}"

@@ -240,7 +240,26 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
+def merge_streams_in_place(outputs: list[Any]) -> list[Any]:
+    """myst-nb's ``nb_merge_streams``, applied to the cell's own list of outputs.
+
+    myst-nb (1.4) merges a cell's stream outputs into a new list but appends the later
+    pieces' text to the first piece in place, so the executed notebook it writes to
+    ``_build/jupyter_execute`` keeps the later pieces as well and shows their text twice.
+    Whether a print arrives in one piece or several depends on timing, so that file
+    differed between two clean builds. Storing the merged list keeps it identical and
+    free of duplicates; merging an already merged list changes nothing.
+    """
+    from myst_nb.core.utils import coalesce_streams
+
+    outputs[:] = coalesce_streams(outputs)
+    return outputs
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    from myst_nb.core import render
+
+    render.coalesce_streams = merge_streams_in_place
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
