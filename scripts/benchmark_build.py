@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -97,6 +98,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "book"
         shutil.copytree(ROOT, project, ignore=IGNORE)
+        # Builds and kernels import the copy's package, not the working tree's (the editable install):
+        # the notebook cache fingerprints the package it imports, so an edit in the tree during a run
+        # would otherwise look like a change of inputs.
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "lib"), os.environ.get("PYTHONPATH")]))
         clean, executed_clean = build(project)
         first_outputs = text_outputs(project)
         noop, executed_noop = build(project)

@@ -72,5 +72,6 @@ def test_lighten_drops_only_unreferenced_columns() -> None:
     rows = next(iter(spec["datasets"].values()))
     assert set(rows[0]) == {"x", "y", "tip", "calc"}
     assert rows[0]["x"] == 1.12346
+    assert rows[1]["x"] == 2 and isinstance(rows[1]["x"], int)  # '2', not '2.0', in the page
     all_fields = charts.lighten(alt.Chart(df).mark_bar().encode(x="x", y="y", tooltip=alt.value(None)).properties(description="d").to_dict())
     assert set(next(iter(all_fields["datasets"].values()))[0]) == {"x", "y"}

@@ -63,11 +63,16 @@ def chart_id(spec: dict[str, Any]) -> str:
 
 
 def _round(value: Any) -> Any:
-    return float(f"{value:.6g}") if isinstance(value, float) else value
+    """A float with 6 significant digits; a whole number as an int (JavaScript reads 18 and 18.0 alike)."""
+    if not isinstance(value, float):
+        return value
+    rounded = float(f"{value:.6g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 
 def lighten(spec: dict[str, Any]) -> dict[str, Any]:
-    """The same chart with lighter data: columns no part of the chart refers to are dropped, floats keep 6 digits.
+    """The same chart with lighter data: columns no part of the chart refers to are dropped, floats keep 6 digits
+    (whole numbers are written without '.0').
 
     Vega-Lite reads data only through field names, so a column whose name appears nowhere else in the
     specification cannot change the chart. Charts whose tooltip shows every field keep all columns.
