@@ -137,8 +137,11 @@ def main() -> None:
             print(f"  {k}: {len(a)} and {len(b)} text outputs")
             pairs = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
             x, y = pairs[0] if pairs else ((a[len(b)] if len(a) > len(b) else ""), (b[len(a)] if len(b) > len(a) else ""))
-            print("  first build: ", repr(x[:600]))
-            print("  second build:", repr(y[:600]))
+            at = next((i for i, (cx, cy) in enumerate(zip(x, y, strict=False)) if cx != cy), min(len(x), len(y)))
+            lo = max(0, at - 200)
+            print(f"  first difference at character {at} of {len(x)} and {len(y)}:")
+            print("  first build: ", repr(x[lo : at + 300]))
+            print("  second build:", repr(y[lo : at + 300]))
 
 
 if __name__ == "__main__":

@@ -60,6 +60,14 @@ def test_merged_streams_are_stored_once() -> None:
     assert [o["text"] for o in outputs if o["output_type"] == "stream"] == ["table\nerror message\nmore\n"]
 
 
+@pytest.mark.parametrize("pieces", [["a  b\nc\n"], ["a  b", "\nc\n"], ["a ", " b\n", "c", "\n"], ["a  b\nc", "\n"]])
+def test_merged_text_does_not_depend_on_where_a_print_was_split(pieces: list[str]) -> None:
+    from nbformat.v4 import new_output
+
+    outputs = [new_output("stream", name="stdout", text=p) for p in pieces]
+    assert [o["text"] for o in sphinxext.merge_streams_in_place(outputs)] == ["a  b\nc\n"]
+
+
 def test_executed_notebooks_hold_each_stream_once() -> None:
     """In the built book, no code cell keeps a print in two pieces (the text would appear twice)."""
     import json

@@ -241,18 +241,28 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def merge_streams_in_place(outputs: list[Any]) -> list[Any]:
-    """myst-nb's ``nb_merge_streams``, applied to the cell's own list of outputs.
+    """myst-nb's ``nb_merge_streams``, made exact and applied to the cell's own list of outputs.
 
-    myst-nb (1.4) merges a cell's stream outputs into a new list but appends the later
-    pieces' text to the first piece in place, so the executed notebook it writes to
-    ``_build/jupyter_execute`` keeps the later pieces as well and shows their text twice.
-    Whether a print arrives in one piece or several depends on timing, so that file
-    differed between two clean builds. Storing the merged list keeps it identical and
-    free of duplicates; merging an already merged list changes nothing.
+    A print reaches the notebook in one piece or several, depending on timing (``print`` writes the
+    text and the newline separately). myst-nb (1.4) merges the pieces after stripping each one's
+    trailing whitespace and adding a newline, so a split inside a print changes the text, and it
+    appends to the first piece in place, so the executed notebook written to
+    ``_build/jupyter_execute`` kept the later pieces as well and showed their text twice. Here the
+    pieces of each stream are joined exactly, as Jupyter shows them, before myst-nb's own merge,
+    and the result is stored: two builds show the same text however the output was split.
     """
     from myst_nb.core.utils import coalesce_streams
 
-    outputs[:] = coalesce_streams(outputs)
+    first: dict[str, Any] = {}
+    joined = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            if out["name"] in first:
+                first[out["name"]]["text"] += out["text"]
+                continue
+            first[out["name"]] = out
+        joined.append(out)
+    outputs[:] = coalesce_streams(joined)
     return outputs
 
 
