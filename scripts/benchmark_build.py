@@ -67,7 +67,7 @@ def text_outputs(project: Path) -> dict[str, list[str]]:
         nb = nbformat.read(nb_path, as_version=4)
         texts = []
         for cell in nb.cells:
-            # Compared as stored: the book stores each cell's streams merged (whatworks.sphinxext),
+            # Compared as stored: the book stores each cell's streams merged (whatworks.site.sphinxext),
             # so a print that reached the kernel's client in several pieces must not show here.
             for o in cell.get("outputs", []):
                 if o.get("output_type") == "stream":

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from whatworks.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
+from whatworks.site.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -71,33 +71,12 @@ def toc_docnames() -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Sphinx extension: the participant edition without the solutions.
-
-
-def _drop_solutions(app: Any, doctree: Any) -> None:
-    """Remove every solution (plain or gated, after sphinx-exercise merged the gated ones) from the page."""
-    if not app.config.workshop_hide_solutions:
-        return
-    from sphinx_exercise.nodes import solution_node
-
-    for node in list(doctree.findall(solution_node)):
-        node.parent.remove(node)
-
-
-def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point (``workshop_hide_solutions = True`` removes the solutions)."""
-    app.add_config_value("workshop_hide_solutions", False, "env")
-    app.connect("doctree-read", _drop_solutions)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
-
-
-# --------------------------------------------------------------------------------------------------
 # Editions.
 
 
 def _check_main_build() -> str:
     """The fingerprint of the main build's notebook cache; stops when the main build is missing or stale."""
-    from whatworks.sphinxext import inputs_fingerprint
+    from whatworks.site.sphinxext import inputs_fingerprint
 
     if not (CACHE.is_dir() and STAMP.is_file() and (BUILD / "html" / "index.html").is_file()):
         sys.exit(f"the main build is missing ({CACHE.relative_to(ROOT)}): run ./book build first")
@@ -116,7 +95,7 @@ def edition_config(name: str) -> Path:
     config.setdefault("execute", {})["cache"] = str(CACHE)
     config.setdefault("html", {})["announcement"] = EDITIONS[name]["announcement"]
     sphinx = config.setdefault("sphinx", {})
-    sphinx.setdefault("local_extensions", {})["workshop"] = str(Path(__file__).resolve().parent)
+    sphinx["extra_extensions"] = [*sphinx.get("extra_extensions", []), "whatworks.site.editions"]
     sphinx.setdefault("config", {})["workshop_hide_solutions"] = EDITIONS[name]["hide_solutions"]
     path = BUILD / name / "_config.yml"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,205 @@
+"""Out-of-sample backtests: one fit per training window, stored on disk, and the target-year and two-year views."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import os
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from whatworks.analyses.risk.models import Model, get_model, rank_desc
+from whatworks.analyses.risk.panel import (
+    BACKTEST_FIRST,
+    BACKTEST_LAST,
+    LOAD_PANEL,
+    ONSET,
+    OUTCOMES,
+    TARGET,
+    forecast_rows,
+    limit_threads,
+    training_rows,
+)
+from whatworks.data.fetch import cache_dir
+from whatworks.errors import DataError, require_columns
+
+# The source files whose code decides a backtest's figures: a change to one of them computes stored backtests again.
+FIT_MODULES = tuple(Path(__file__).with_name(f"{m}.py") for m in ("panel", "glmnet", "trees", "models", "backtesting"))
+
+
+def _one_window(panel: pd.DataFrame, model: Model, last_train_year: int) -> pd.DataFrame:
+    with limit_threads():
+        fitted = model.fit(training_rows(panel, last_train_year, model.predictors))
+        rows = forecast_rows(panel, last_train_year + 2, model.predictors)
+        risk = fitted.predict(rows)
+    return pd.DataFrame({"ewp_name": rows["ewp_name"].to_numpy(), "data_year": last_train_year + 2, "risk": risk, "rank": rank_desc(risk)})
+
+
+def backtest_forecasts(
+    panel: pd.DataFrame,
+    model: str | Model = "best",
+    first: int = BACKTEST_FIRST,
+    last: int = BACKTEST_LAST,
+    n_jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Out-of-sample forecasts: for each last training year T in ``first..last``, fit up to T, forecast from T+2.
+
+    Returns one row per country and data year: ``ewp_name``, ``data_year``
+    (= T+2), ``risk`` and ``rank`` within that year. Windows whose data year is
+    beyond the panel are skipped. ``n_jobs`` windows run in parallel (separate
+    processes, one thread each); ``progress`` is called with the last training
+    year of each finished window.
+    """
+    m = get_model(model)
+    last = min(last, int(panel["year"].max()) - 2)
+    years = list(range(first, last + 1))
+    if not years:
+        raise DataError(f"backtest: the panel ends in {int(panel['year'].max())}; it needs data of {first + 2} or later")
+    if n_jobs == 1:
+        results: Iterator[pd.DataFrame] = (_one_window(panel, m, t) for t in years)
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_one_window)(panel, m, t) for t in years)
+    out = []
+    for t, frame in zip(years, results, strict=True):
+        out.append(frame)
+        if progress is not None:
+            progress(t)
+    return pd.concat(out, ignore_index=True)
+
+
+def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> str:
+    """A key for stored backtests: the panel's data, the model, the years, the fitting code (FIT_MODULES) and the fitting libraries."""
+    cols = list(dict.fromkeys(["ewp_name", "year", *model.predictors, *[c for c in OUTCOMES if c in panel.columns]]))
+    frame = panel[cols].sort_values(["ewp_name", "year"], ignore_index=True)
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    h.update(repr((model.name, model.predictors, first, last)).encode())
+    for module in FIT_MODULES:
+        h.update(Path(module).read_bytes())
+    fit = model.fit
+    if isinstance(fit, functools.partial):  # e.g. fit_elastic_net with other predictors
+        h.update(repr((fit.args, sorted(fit.keywords.items()))).encode())
+        fit = fit.func
+    try:  # the module that defines the model's fit (a model defined in a notebook has none)
+        h.update(Path(inspect.getfile(fit)).read_bytes())
+    except (TypeError, OSError):
+        h.update(getattr(fit, "__qualname__", type(fit).__name__).encode())
+    for lib in ("numpy", "scikit-learn", "glum", "pandas"):
+        h.update(f"{lib}={version(lib)}".encode())
+    return h.hexdigest()[:20]
+
+
+def stored_backtest_forecasts(
+    panel: pd.DataFrame,
+    model: str = "best",
+    first: int = BACKTEST_FIRST,
+    last: int = BACKTEST_LAST,
+    n_jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """:func:`backtest_forecasts` of a registered model, kept on disk so that chapters share one run.
+
+    The result is stored in the cache folder (``WHATWORKS_CACHE``, see
+    :func:`whatworks.data.fetch.cache_dir`) under a key made of the panel's
+    predictors and outcomes, the model, the years, the source of the fitting modules (FIT_MODULES)
+    and the versions of the fitting libraries: any change to one of them
+    computes the backtest again. ``best`` is assembled from the stored
+    backtests of its two members (:func:`average_forecasts`).
+    """
+    if model == "best":
+        return average_forecasts(*(stored_backtest_forecasts(panel, m, first, last, n_jobs, progress) for m in ("ewp", "trees")))
+    m = get_model(model)
+    path = cache_dir() / "backtests" / f"{m.name}-{_fingerprint(panel, m, first, last)}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    out = backtest_forecasts(panel, m, first, last, n_jobs, progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    out.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return out
+
+
+def average_forecasts(*forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Equal-weight average of backtest forecasts of several models, re-ranked within each data year.
+
+    Gives what the ``best`` model (an :class:`AverageFit`) forecasts, from
+    its members' forecasts, without fitting them again.
+    """
+    keys = ["ewp_name", "data_year"]
+    merged = forecasts[0][keys + ["risk"]]
+    for i, f in enumerate(forecasts[1:], start=1):
+        merged = merged.merge(f[keys + ["risk"]], on=keys, how="inner", suffixes=("", f"_{i}"))
+    if len(merged) != len(forecasts[0]):
+        raise ValueError("average_forecasts: the forecasts do not cover the same country-years")
+    risk_cols = [c for c in merged.columns if c.startswith("risk")]
+    out = merged[keys].copy()
+    out["risk"] = merged[risk_cols].mean(axis=1)
+    out["rank"] = out.groupby("data_year")["risk"].rank(ascending=False, method="min")
+    return out
+
+
+def combine_forecasts(forecasts: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """Target-year view of two-year forecasts, as the Early Warning Project scores its backtest.
+
+    For each country-year ``Y`` of ``panel`` from the first data year + 1 to
+    the last data year + 2 (within the panel), ``risk`` is the higher of the
+    forecasts made from data of ``Y-1`` and ``Y-2`` and ``rank`` the better
+    (lower) of their ranks; either may be missing, not both (rows with neither
+    have ``risk`` missing). ``onset`` is ``mk_onset`` of year ``Y``.
+    """
+    require_columns(panel, ["ewp_name", "year", ONSET], "combine_forecasts", "panel", LOAD_PANEL)
+    lo, hi = int(forecasts["data_year"].min()) + 1, int(forecasts["data_year"].max()) + 2
+    cols = ["ewp_name", "year", ONSET] + (["country"] if "country" in panel.columns else [])
+    base = panel.loc[panel["year"].between(lo, hi), cols].rename(columns={ONSET: "onset"})
+    f = forecasts[["ewp_name", "data_year", "risk", "rank"]]
+    one = base.merge(f.assign(year=f["data_year"] + 1), on=["ewp_name", "year"], how="left")
+    two = base.merge(f.assign(year=f["data_year"] + 2), on=["ewp_name", "year"], how="left")
+    out = base.copy()
+    out["risk_1"], out["risk_2"] = one["risk"].to_numpy(), two["risk"].to_numpy()
+    out["risk"] = np.fmax(out["risk_1"], out["risk_2"])
+    out["rank"] = np.fmin(one["rank"].to_numpy(), two["rank"].to_numpy())
+    out["onset"] = out["onset"].astype(int)
+    return out.sort_values(["year", "ewp_name"], ignore_index=True)
+
+
+def two_year_view(forecasts: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """Each backtest forecast beside what it forecast: whether an onset began in either of the next two years.
+
+    Keeps the data years whose two-year outcome is known (``mk_onset_1`` and
+    ``mk_onset_2`` present). Returns ``ewp_name``, ``data_year``, ``risk``,
+    ``rank`` and ``onset`` (= ``mk_onset_1or2`` of the data year). This is the
+    view in which a probability can be checked for calibration: the
+    target-year view of :func:`combine_forecasts` sets a two-year risk against
+    a one-year outcome.
+    """
+    require_columns(panel, ["ewp_name", "year", TARGET, "mk_onset_1", "mk_onset_2"], "two_year_view", "panel", LOAD_PANEL)
+    known = panel.dropna(subset=["mk_onset_1", "mk_onset_2"])[["ewp_name", "year", TARGET]]
+    out = forecasts.merge(known.rename(columns={"year": "data_year", TARGET: "onset"}), on=["ewp_name", "data_year"], how="inner")
+    out["onset"] = out["onset"].astype(int)
+    return out.sort_values(["data_year", "ewp_name"], ignore_index=True)
+
+
+def backtest(
+    panel: pd.DataFrame,
+    model: str | Model = "best",
+    first: int = BACKTEST_FIRST,
+    last: int = BACKTEST_LAST,
+    n_jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Fully out-of-sample backtest of ``model`` (see :func:`backtest_forecasts` and :func:`combine_forecasts`).
+
+    Returns ``ewp_name``, ``country``, ``year``, ``onset``, ``risk``, ``rank``
+    and the two forecasts behind ``risk`` (``risk_1`` from data of the year
+    before, ``risk_2`` from two years before).
+    """
+    return combine_forecasts(backtest_forecasts(panel, model, first, last, n_jobs, progress), panel)

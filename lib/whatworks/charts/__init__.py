@@ -1,0 +1,45 @@
+"""Every chart of the book: one theme and offline renderer (:mod:`~whatworks.charts.theme`), one module per lens.
+
+Each chart function takes tidy frames from :mod:`whatworks.analyses` and a title that states the
+finding (computed by the caller), and writes the chart's description (its text alternative) from
+the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``.
+"""
+
+from whatworks.charts import (
+    council,
+    episodes,
+    evidence,
+    health_attacks,
+    resilience,
+    risk,
+    scenario,
+    survival,
+    triggers,
+    windows,
+)
+from whatworks.charts.theme import FONT, GREY, PALETTE, RENDERER, THEME, VEGALITE_MIME, chart_html, chart_id, finding, lighten, setup, theme
+
+__all__ = [
+    "FONT",
+    "GREY",
+    "PALETTE",
+    "RENDERER",
+    "THEME",
+    "VEGALITE_MIME",
+    "chart_html",
+    "chart_id",
+    "council",
+    "episodes",
+    "evidence",
+    "finding",
+    "health_attacks",
+    "lighten",
+    "resilience",
+    "risk",
+    "scenario",
+    "setup",
+    "survival",
+    "theme",
+    "triggers",
+    "windows",
+]

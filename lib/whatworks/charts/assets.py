@@ -1,0 +1,122 @@
+"""The chart JavaScript and CSS that both the book site and the offline reports use.
+
+The Vega, Vega-Lite and vega-embed bundle comes from vl-convert (no network), followed by a small
+script that draws every ``figure.whatworks-chart`` (see :func:`whatworks.charts.theme.chart_html`) and
+fills its "Data behind this chart" table and CSV download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import altair as alt
+import vl_convert as vlc
+
+from whatworks.charts.theme import theme
+
+VL_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+
+DRAW = r"""
+(function () {
+  function toCsv(rows) {
+    var cols = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+    var esc = function (v) {
+      if (v === null || v === undefined) return "";
+      var t = String(v);
+      return /[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+    };
+    return [cols.map(esc).join(",")].concat(rows.map(function (r) { return cols.map(function (c) { return esc(r[c]); }).join(","); })).join("\n");
+  }
+  var MAX_ROWS = 500;
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    return typeof v === "number" && !Number.isInteger(v) ? String(+v.toPrecision(4)) : String(v);
+  }
+  function table(rows) {
+    var cols = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+    var t = document.createElement("table");
+    t.className = "whatworks-chart-table";
+    t.tabIndex = 0;  // the table scrolls: keyboard users must be able to reach it
+    t.setAttribute("aria-label", "Data behind the chart");
+    var head = t.createTHead().insertRow();
+    cols.forEach(function (c) { var th = document.createElement("th"); th.scope = "col"; th.textContent = c; head.appendChild(th); });
+    var body = t.createTBody();
+    rows.slice(0, MAX_ROWS).forEach(function (r) {
+      var tr = body.insertRow();
+      cols.forEach(function (c) { tr.insertCell().textContent = fmt(r[c]); });
+    });
+    return t;
+  }
+  function addDownloads(fig, spec) {
+    var details = fig.querySelector("details.whatworks-chart-data");
+    fig.querySelectorAll(".whatworks-chart-dataset").forEach(function (box) {
+      var rows = (spec.datasets || {})[box.dataset.dataset];
+      if (!rows) return;
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([toCsv(rows)], { type: "text/csv" }));
+      a.download = fig.id + ".csv";
+      a.textContent = "Download these data (CSV)";
+      box.insertBefore(a, box.firstChild);
+      if (rows.length > MAX_ROWS) box.querySelector("p").textContent += " (the table shows the first " + MAX_ROWS + "; the CSV has them all)";
+      details.addEventListener("toggle", function () {
+        if (details.open && !box.querySelector("table")) box.appendChild(table(rows));
+      });
+    });
+  }
+  function draw() {
+    document.querySelectorAll("figure.whatworks-chart").forEach(function (fig) {
+      if (fig.dataset.rendered) return;
+      var view = fig.querySelector(".whatworks-chart-view");
+      var spec = JSON.parse(fig.querySelector("script.whatworks-spec").textContent);
+      fig.dataset.rendered = "pending";
+      addDownloads(fig, spec);
+      window.vegaEmbed(view, spec, { actions: false, renderer: "svg", config: spec.config ? {} : window.WHATWORKS_CHART_THEME }).then(function () {
+        fig.dataset.rendered = "true";
+      }).catch(function (err) {
+        fig.dataset.rendered = "error";
+        view.textContent = "This chart could not be drawn: " + err;
+        console.error("whatworks chart " + fig.id + ": " + err);
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+})();
+"""
+
+CSS = """
+figure.whatworks-chart { margin: 1.5rem 0; max-width: 100%; overflow-x: auto; }
+/* A chart a little wider than the text column is scaled to fit it; on phones it scrolls instead (text stays legible). */
+@media (min-width: 768px) { figure.whatworks-chart .whatworks-chart-view svg { max-width: 100%; height: auto; } }
+figure.whatworks-chart .whatworks-chart-caption { font-size: 0.9rem; color: var(--pst-color-text-muted, #555); margin-top: 0.5rem; }
+figure.whatworks-chart details.whatworks-chart-data { font-size: 0.85rem; margin-top: 0.5rem; }
+figure.whatworks-chart details.whatworks-chart-data table { display: block; max-height: 20rem; overflow: auto; }
+figure.whatworks-chart details.whatworks-chart-data a { display: inline-block; margin: 0.25rem 0; }
+/* Links on the glossary's grey background: the theme's link blue falls short of WCAG AA contrast there. */
+html[data-theme="light"] dl.glossary a:not(.headerlink) { color: #0b57c2; }
+"""
+
+
+def hash_text(text: str) -> str:
+    """Short sha256 of a text."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def bundle_name() -> str:
+    """File name of the chart JavaScript, versioned by the Vega release inside it."""
+    return f"whatworks-vega-{vlc.get_vega_version()}-{hash_text(draw_script())[:8]}.js"
+
+
+def draw_script() -> str:
+    """The drawing code, with the book's chart theme (charts in pages carry no theme of their own)."""
+    return "window.WHATWORKS_CHART_THEME = " + json.dumps(theme()["config"], sort_keys=True) + ";\n" + DRAW
+
+
+def bundle_text() -> str:
+    """The chart JavaScript: Vega, Vega-Lite and vega-embed from vl-convert, in their own scope, then the drawing code."""
+    return "(function () {\n" + vlc.javascript_bundle(vl_version=VL_VERSION) + "\n})();\n" + draw_script()
+
+

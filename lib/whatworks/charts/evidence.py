@@ -1,0 +1,154 @@
+"""Charts of the evidence on prevention tools: the evidence map, the overview, practitioners against research."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from whatworks.analyses.evidence import RATINGS, UNREVIEWED
+from whatworks.charts.theme import GREY, PALETTE, finding
+
+RATING_COLOURS = dict(zip(RATINGS, [PALETTE[0], PALETTE[4], "#b9b9b9"], strict=True))
+
+
+def evidence_map_chart(data: pd.DataFrame, default_tool: str, title: str, subtitle: str) -> alt.Chart:
+    """Interactive evidence map: pick a tool in the drop-down; bars show how strongly each condition helps (right) or hinders (left)."""
+    tools = sorted(data["tool"].unique())
+    pick = alt.param(name="tool", value=default_tool, bind=alt.binding_select(options=tools, name="Prevention tool: "))
+    ratings = [r for r in RATINGS if r in set(data["rating"])]
+    base = alt.Chart(data, title=finding(title, subtitle)).transform_filter(alt.datum.tool == pick)
+    bars = base.mark_bar().encode(
+        x=alt.X("signed_strength:Q", title="← hinders · research evidence (vote count) · helps →"),
+        y=alt.Y("condition:N", title=None, sort="-x", axis=alt.Axis(labelLimit=230)),
+        color=alt.Color("rating:N", title="Research evidence", scale=alt.Scale(domain=ratings, range=[RATING_COLOURS[r] for r in ratings])),
+        tooltip=[
+            "tool:N",
+            "condition:N",
+            alt.Tooltip("direction:N", title="research says it"),
+            alt.Tooltip("strength:Q", title="vote count", format=".2f"),
+            alt.Tooltip("rating:N", title="rating"),
+            alt.Tooltip("findings_more:Q", title="findings: more effective"),
+            alt.Tooltip("findings_less:Q", title="findings: less effective"),
+            alt.Tooltip("findings_mixed:Q", title="findings: no or mixed"),
+            alt.Tooltip("outcomes:N", title="outcomes studied"),
+            alt.Tooltip("family:N", title="family"),
+            alt.Tooltip("practitioners_text:N", title="practitioners citing it"),
+        ],
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=GREY).encode(x="x:Q")
+    n_tools = len(tools)
+    return (
+        alt.layer(bars, rule)
+        .add_params(pick)
+        .properties(
+            height=alt.Step(20),
+            width=330,
+            description=(
+                f"Interactive evidence map of {n_tools} prevention tools (choose one in the drop-down menu; {default_tool} is "
+                "shown first). For the chosen tool, horizontal bars show the conditions with the strongest research evidence "
+                "that they make the tool more effective (bars to the right) or less effective (bars to the left); bar length is "
+                "the review's vote count and colour its rating. Hover over a bar for the number of findings, outcomes studied "
+                "and practitioners' views. The table below the chart lists every row."
+            ),
+        )
+    )
+
+
+def overview_chart(overview: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    """Stacked bars: for each tool, how many conditions have stronger, moderate and weaker research evidence."""
+    long = overview.melt(
+        id_vars=["tool", "findings", "studies", "reduced", "increased", "no or mixed"],
+        value_vars=[r.lower() for r in RATINGS],
+        var_name="rating",
+        value_name="conditions",
+    )
+    long["rating"] = long["rating"].str.capitalize()
+    long["order"] = long["rating"].map({r: i for i, r in enumerate(RATINGS)})
+    order = overview.sort_values("findings", ascending=False)["tool"].tolist()
+    top = overview.iloc[0]
+    return (
+        alt.Chart(long[long["conditions"] > 0], title=finding(title, subtitle))
+        .mark_bar()
+        .encode(
+            x=alt.X("conditions:Q", title="Conditions studied", stack=True),
+            y=alt.Y("tool:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("rating:N", title="Research evidence", scale=alt.Scale(domain=list(RATINGS), range=[RATING_COLOURS[r] for r in RATINGS])),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                "tool:N",
+                "rating:N",
+                "conditions:Q",
+                alt.Tooltip("studies:Q", title="studies"),
+                alt.Tooltip("findings:Q", title="findings"),
+                alt.Tooltip("reduced:Q", title="studies: average effect reduced harm"),
+                alt.Tooltip("increased:Q", title="studies: average effect increased harm"),
+                alt.Tooltip("no or mixed:Q", title="studies: no or mixed average effect"),
+            ],
+        )
+        .properties(
+            height=alt.Step(24),
+            width=420,
+            description=(
+                f"Stacked bar chart of the {len(overview)} tools in the review, sorted by number of findings, showing how many "
+                f"conditions for each have stronger, moderate or weaker research evidence; {top['tool']} is the most studied "
+                f"({int(top['studies'])} studies, {int(top['findings'])} findings on {int(top['factors'])} conditions); for "
+                f"{int((overview['weaker'] > overview['factors'] / 2).sum())} of the {len(overview)} tools most conditions rest on weaker evidence."
+            ),
+        )
+    )
+
+
+def practitioner_chart(rows: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    """Scatter of research strength against the share of practitioners citing each condition, one panel per tool."""
+    data = rows.assign(
+        research=rows["strength"].fillna(0),
+        in_review=np.where(rows["direction"].eq(UNREVIEWED), "raised only by practitioners", "in the research review"),
+        share_pct=rows["practitioner_share"] * 100,
+        interval=(rows["share_low"] * 100).round(0).astype(int).astype(str) + "–" + (rows["share_high"] * 100).round(0).astype(int).astype(str) + "%",
+    )[
+        [
+            "tool",
+            "condition",
+            "research",
+            "rating",
+            "in_review",
+            "share_pct",
+            "interval",
+            "practitioners_citing",
+            "practitioners",
+            "practitioner_rating",
+            "agreement",
+        ]
+    ]
+    n_gap = int(data["agreement"].eq("practitioners only").sum())
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=70, opacity=0.75)
+        .encode(
+            x=alt.X("research:Q", title="Research evidence (vote count)"),
+            y=alt.Y("share_pct:Q", title="Practitioners citing it (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "in_review:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]), legend=alt.Legend(labelLimit=300)
+            ),
+            shape=alt.Shape("in_review:N", title=None, legend=alt.Legend(labelLimit=300)),
+            tooltip=[
+                "condition:N",
+                alt.Tooltip("research:Q", title="vote count", format=".2f"),
+                alt.Tooltip("rating:N", title="research rating"),
+                alt.Tooltip("practitioners_citing:Q", title="practitioners citing"),
+                alt.Tooltip("practitioners:Q", title="practitioners interviewed"),
+                alt.Tooltip("interval:N", title="95% interval of the share"),
+                alt.Tooltip("agreement:N", title="moderate or stronger in"),
+            ],
+        )
+        .properties(width=265, height=260)
+    )
+    return points.facet(column=alt.Column("tool:N", title=None), title=finding(title, subtitle)).properties(
+        description=(
+            f"Two scatter plots, one for each tool with practitioner interviews ({', '.join(sorted(data['tool'].unique()))}): "
+            "each point is a condition, placed by the strength of research evidence (horizontal) and the share of interviewed "
+            f"practitioners who cited it (vertical); {n_gap} conditions are cited by at least a third of practitioners but have "
+            "weaker or no research support."
+        )
+    )
