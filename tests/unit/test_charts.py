@@ -61,13 +61,7 @@ def test_ongoing_by_year_counts() -> None:
 
 def test_lighten_drops_only_unreferenced_columns() -> None:
     df = pd.DataFrame({"x": [1.123456789, 2.0], "y": ["a", "b"], "unused": ["long text", "more"], "tip": [1, 2], "calc": [3, 4]})
-    chart = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(x="x", y="y", tooltip=["tip"])
-        .transform_calculate(z="datum.calc * 2")
-        .properties(description="d")
-    )
+    chart = alt.Chart(df).mark_bar().encode(x="x", y="y", tooltip=["tip"]).transform_calculate(z="datum.calc * 2").properties(description="d")
     spec = charts.lighten(chart.to_dict())
     rows = next(iter(spec["datasets"].values()))
     assert set(rows[0]) == {"x", "y", "tip", "calc"}

@@ -167,7 +167,6 @@ def test_factor_table_turns_inverted_factors_back(loaded: tuple[pd.DataFrame, pd
     assert set(t["family"]) == {"Implementer choices"}
 
 
-
 def test_strongest_orders_by_strength(loaded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     t = ev.factor_table(loaded[0])
     assert ev.strongest(t, "Mediation", ev.HELPS, 2)["condition"].tolist() == ["Committed implementer", "Early implementation"]
@@ -230,7 +229,10 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     assert params[0]["bind"]["options"] == ["Mediation", "Targeted sanctions"]
     assert "choose one in the drop-down menu" in spec["description"]
     ov = ev.tool_overview(*loaded)
-    assert "Mediation is the most studied (4 studies, 25 findings on 4 conditions)" in charts.evidence.overview_chart(ov, "t", "s").to_dict()["description"]
+    assert (
+        "Mediation is the most studied (4 studies, 25 findings on 4 conditions)"
+        in charts.evidence.overview_chart(ov, "t", "s").to_dict()["description"]
+    )
     views = ev.practitioner_vs_research(t)
     assert "2 conditions are cited by at least a third" in charts.evidence.practitioner_chart(views, "t", "s").to_dict()["description"]
 

@@ -106,7 +106,6 @@ def test_rank_desc_gives_ties_the_best_rank() -> None:
     assert risk.rank_desc([0.5, 0.9, 0.5, 0.1]).tolist() == [2, 1, 2, 4]
 
 
-
 def test_calibration_bins() -> None:
     bt = pd.DataFrame({"risk": [0.005, 0.005, 0.05, 0.05, 0.05, np.nan], "onset": [0, 0, 1, 0, 0, 1]})
     cal = risk.calibration(bt, edges=(0, 0.01, 0.1))

@@ -80,7 +80,9 @@ def test_resolve(tiny: Path, episodes_csv: Path) -> None:
     values = run_params.resolve("tiny", params, {"episodes": episodes_csv}, {"scale": "3", "LABEL": "mine"})
     assert values == {"EPISODES_PATH": str(episodes_csv.resolve()), "SCALE": 3, "LABEL": "mine"}
     assert run_params.resolve("tiny", params, {"EPISODES_PATH": episodes_csv}, None) == {"EPISODES_PATH": str(episodes_csv.resolve())}
-    assert run_params.resolve("tiny", params, {"episodes": episodes_csv}, None) == run_params.resolve("tiny", params, {"Episodes": episodes_csv}, None)
+    assert run_params.resolve("tiny", params, {"episodes": episodes_csv}, None) == run_params.resolve(
+        "tiny", params, {"Episodes": episodes_csv}, None
+    )
 
 
 @pytest.mark.parametrize(

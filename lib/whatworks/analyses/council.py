@@ -158,10 +158,6 @@ def elected_members_between(membership: pd.DataFrame, first: int, last: int) -> 
 # Charts ---------------------------------------------------------------------------
 
 
-
-
-
-
 TIMELINE_LANES = {
     "atrocity": "Atrocities",
     "conflict": "Wars",
@@ -193,5 +189,3 @@ def milestones_and_vetoes(timeline: pd.DataFrame, draft_table: pd.DataFrame, fla
         }
     )
     return pd.concat([ms, vt], ignore_index=True).sort_values("date", kind="stable").reset_index(drop=True)
-
-

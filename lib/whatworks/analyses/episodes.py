@@ -23,8 +23,10 @@ def ongoing_by_year(episodes: pd.DataFrame, first_year: int, last_year: int) -> 
         for kind in ("State-Led", "Non-State-Led")
     }
     wide = pd.DataFrame(rows, index=years)
-    return wide.reset_index().melt("year", var_name="perpetrator_type", value_name="episodes").sort_values(
-        ["year", "perpetrator_type"], ignore_index=True
+    return (
+        wide.reset_index()
+        .melt("year", var_name="perpetrator_type", value_name="episodes")
+        .sort_values(["year", "perpetrator_type"], ignore_index=True)
     )
 
 
@@ -72,9 +74,12 @@ def flows_by_period(flows: pd.DataFrame, years: int = 5) -> pd.DataFrame:
     last_in = df.groupby("period_start")["year"].transform("max")
     grouped = df.groupby(["period_start", "perpetrator_type"], sort=True)
     out = grouped[["starts", "endings"]].sum().reset_index()
-    out["ongoing_at_end"] = df[df["year"].eq(last_in)].set_index(["period_start", "perpetrator_type"])["ongoing"].reindex(
-        pd.MultiIndex.from_frame(out[["period_start", "perpetrator_type"]])
-    ).to_numpy()
+    out["ongoing_at_end"] = (
+        df[df["year"].eq(last_in)]
+        .set_index(["period_start", "perpetrator_type"])["ongoing"]
+        .reindex(pd.MultiIndex.from_frame(out[["period_start", "perpetrator_type"]]))
+        .to_numpy()
+    )
     period_end = df.groupby("period_start")["year"].max()
     out["period"] = [f"{s}-{period_end[s]}" for s in out["period_start"]]
     return out[["period", "period_start", "perpetrator_type", "starts", "endings", "ongoing_at_end"]]
@@ -136,10 +141,6 @@ def timeline_data(case_episodes: pd.DataFrame, last_year: int) -> pd.DataFrame:
     return df
 
 
-
-
-
-
 def death_ranges(case_facts: pd.DataFrame) -> pd.DataFrame:
     """Range of the death estimates gathered for each case, from a fact table like ``data/endings_cases.csv``.
 
@@ -161,5 +162,3 @@ def death_ranges(case_facts: pd.DataFrame) -> pd.DataFrame:
     out["highest"] = both.groupby("case")["v"].max()
     out["ratio"] = out["highest"] / out["lowest"]
     return out.reset_index()[["case", "estimates", "lowest", "highest", "ratio", "sources_disagree"]]
-
-

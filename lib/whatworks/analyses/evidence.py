@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from whatworks.stats import clopper_pearson
+from whatworks.text import and_join, count_noun, lower_first
 
 RATINGS = ("Stronger", "Moderate", "Weaker")
 #: Upper bounds of the review's ratings on the vote count: up to 1 weaker, up to 3 moderate, above 3 stronger.
@@ -47,7 +48,6 @@ def rating_mismatches(factors: pd.DataFrame) -> pd.DataFrame:
     rows = factors[factors["factor"].notna()]
     implied = rows["vote_count"].map(rating_from_vote)
     return rows.loc[implied.ne(rows["research_rating"]), ["tool_name", "factor", "vote_count", "research_rating"]]
-
 
 
 def factor_table(factors: pd.DataFrame) -> pd.DataFrame:
@@ -97,7 +97,8 @@ def factor_table(factors: pd.DataFrame) -> pd.DataFrame:
     )
     out["practitioner_share"] = out["practitioners_citing"] / out["practitioners"]
     bounds = [
-        clopper_pearson(k, n, 0.95) if pd.notna(n) else (np.nan, np.nan) for k, n in zip(out["practitioners_citing"], out["practitioners"], strict=True)
+        clopper_pearson(k, n, 0.95) if pd.notna(n) else (np.nan, np.nan)
+        for k, n in zip(out["practitioners_citing"], out["practitioners"], strict=True)
     ]
     out["share_low"], out["share_high"] = zip(*bounds, strict=True) if bounds else ((), ())
     return out.reset_index(drop=True)
@@ -185,23 +186,8 @@ def practitioner_vs_research(table: pd.DataFrame) -> pd.DataFrame:
 # Plain-language summaries -----------------------------------------------------------
 
 
-def lower_first(name: str) -> str:
-    """A condition name for use inside a sentence: first letter in lower case, acronyms (UN, NGO) kept."""
-    if len(name) > 1 and name[1].isupper():
-        return name
-    return name[:1].lower() + name[1:]
-
-
-def and_list(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if not items:
-        return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _n(count: float, one: str, many: str | None = None) -> str:
-    count = int(count)
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+def _and(items: list[str]) -> str:
+    return and_join(items, empty="")
 
 
 def _describe(rows: pd.DataFrame) -> list[str]:
@@ -213,19 +199,19 @@ def summarise_tool(tool: str, table: pd.DataFrame, overview: pd.DataFrame, n: in
     ov = overview.set_index("tool").loc[tool]
     helps, hinders = strongest(table, tool, HELPS, n), strongest(table, tool, HINDERS, n)
     parts = [
-        f"**{tool}.** The review coded {_n(ov['findings'], 'finding')} on {_n(ov['factors'], 'condition')} "
-        f"from {_n(ov['studies'], 'study', 'studies')}."
+        f"**{tool}.** The review coded {count_noun(ov['findings'], 'finding')} on {count_noun(ov['factors'], 'condition')} "
+        f"from {count_noun(ov['studies'], 'study', 'studies')}."
     ]
     graded = [f"{r.lower()} for {int(ov[r.lower()])}" for r in RATINGS[:2] if ov[r.lower()] > 0]
     parts.append(
-        f"The review rates the research evidence {and_list(graded)} of them and weaker for the other {int(ov['weaker'])}."
+        f"The review rates the research evidence {_and(graded)} of them and weaker for the other {int(ov['weaker'])}."
         if graded
         else "The review rates the research evidence weaker for all of them."
     )
     if len(helps):
-        parts.append(f"Best supported as making the tool more effective: {and_list(_describe(helps))}.")
+        parts.append(f"Best supported as making the tool more effective: {_and(_describe(helps))}.")
     if len(hinders):
-        parts.append(f"Best supported as making it less effective: {and_list(_describe(hinders))}.")
+        parts.append(f"Best supported as making it less effective: {_and(_describe(hinders))}.")
     else:
         parts.append("No condition has net research evidence that it makes the tool less effective.")
     if ov["studies_with_average_effect"] > 0:
@@ -243,7 +229,7 @@ def summarise_tool(tool: str, table: pd.DataFrame, overview: pd.DataFrame, n: in
         ]
         gap = prac[prac["practitioner_rating"].isin(["Moderate", "Stronger"]) & ~prac["rating"].isin(["Moderate", "Stronger"])]
         parts.append(
-            f"Of {int(ov['practitioners'])} practitioners interviewed, most cited {and_list(named)}; "
+            f"Of {int(ov['practitioners'])} practitioners interviewed, most cited {_and(named)}; "
             f"{len(gap)} of the conditions cited by at least a third of them have only weaker research support or none."
         )
     return " ".join(parts)
@@ -280,9 +266,3 @@ def map_data(table: pd.DataFrame, per_direction: tuple[int, int] = (8, 5)) -> pd
         "practitioners_text",
     ]
     return out[cols]
-
-
-
-
-
-

@@ -148,7 +148,3 @@ def certainty(attacks: pd.DataFrame) -> pd.DataFrame:
 
 
 # Charts ---------------------------------------------------------------------------
-
-
-
-

@@ -487,13 +487,3 @@ def elastic_net_model(name: str, predictors: Sequence[str], description: str) ->
 
 
 # Charts ---------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-

@@ -204,6 +204,7 @@ def load(path: str | Path | None, schema: str) -> pd.DataFrame:
 @dataclasses.dataclass
 class Dossier:
     """The three scenario files, tidy."""
+
     predictors: pd.DataFrame
     events: pd.DataFrame
     indicators: pd.DataFrame
@@ -313,13 +314,3 @@ def indicator_comparison(fictional: pd.DataFrame, real: pd.DataFrame, year: int,
 
 
 # Charts -----------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-

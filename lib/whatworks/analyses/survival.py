@@ -209,5 +209,3 @@ def median_label(row: pd.Series) -> str:
     if pd.isna(row["median"]):
         return f"more than half still ongoing (interval from {_fmt_years(row['lower'])} years)"
     return f"{row['median']:g} years (95% CI {_fmt_years(row['lower'])} to {_fmt_years(row['upper'])})"
-
-

@@ -250,7 +250,6 @@ def risk_groups(view: pd.DataFrame, top: int | None = None, quantiles: int = 3) 
 # Event study -------------------------------------------------------------------
 
 
-
 def event_study(
     events: pd.DataFrame,
     panel: pd.DataFrame,
@@ -628,10 +627,6 @@ def trigger_watch(
 
 
 # Charts ----------------------------------------------------------------------------------
-
-
-
-
 
 
 # Tables for the text ---------------------------------------------------------------------

@@ -172,8 +172,6 @@ def lead_distribution(leads: pd.DataFrame, cap: int | None = None) -> pd.DataFra
     return out[["lead", "label", "censored", "onsets"]]
 
 
-
-
 # Events ------------------------------------------------------------------------------
 
 
@@ -280,8 +278,6 @@ def country_frames(
         "events": events_in(events, ewp_name, years),
         "deaths": d.reset_index(drop=True),
     }
-
-
 
 
 def case_ranks(cases: pd.DataFrame, view: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:

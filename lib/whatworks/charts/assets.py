@@ -118,5 +118,3 @@ def draw_script() -> str:
 def bundle_text() -> str:
     """The chart JavaScript: Vega, Vega-Lite and vega-embed from vl-convert, in their own scope, then the drawing code."""
     return "(function () {\n" + vlc.javascript_bundle(vl_version=VL_VERSION) + "\n})();\n" + draw_script()
-
-

@@ -8,9 +8,7 @@ import pandas as pd
 from whatworks.analyses.council import MEMBER_LABELS, MEMBERS, TIMELINE_LANES, member_counts, vetoes_cast
 from whatworks.charts.theme import GREY, PALETTE, finding
 
-MEMBER_COLOURS = dict(
-    zip(MEMBERS, [PALETTE[5], PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[7]], strict=True)
-)
+MEMBER_COLOURS = dict(zip(MEMBERS, [PALETTE[5], PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[7]], strict=True))
 
 
 def decade_chart(counts: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:

@@ -128,9 +128,7 @@ def practitioner_chart(rows: pd.DataFrame, title: str, subtitle: str) -> alt.Cha
         .encode(
             x=alt.X("research:Q", title="Research evidence (vote count)"),
             y=alt.Y("share_pct:Q", title="Practitioners citing it (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(
-                "in_review:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]), legend=alt.Legend(labelLimit=300)
-            ),
+            color=alt.Color("in_review:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[5]]), legend=alt.Legend(labelLimit=300)),
             shape=alt.Shape("in_review:N", title=None, legend=alt.Legend(labelLimit=300)),
             tooltip=[
                 "condition:N",

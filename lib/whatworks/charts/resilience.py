@@ -79,9 +79,7 @@ def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[
     kinds = sorted(set(table["kind"]), key=lambda k: (k == "other", not k.startswith("no onset"), k))  # peace first, 'other' last
     top = float(max(table["expected"].max(), table["observed"].max())) * 1.05
     line = (
-        alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]}))
-        .mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1)
-        .encode(x="x:Q", y="y:Q")
+        alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1).encode(x="x:Q", y="y:Q")
     )
     tip = [
         "country:N",

@@ -16,8 +16,6 @@ from whatworks.charts.theme import GREY, PALETTE, finding
 LEGEND = {"labelLimit": 320}
 
 
-
-
 def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str) -> object:
     """Scatter of published against replicated risks (columns ``country``, ``published``, ``ours``), with the diagonal."""
     top = float(max(cmp["published"].max(), cmp["ours"].max())) * 1.05

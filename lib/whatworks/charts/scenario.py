@@ -25,9 +25,7 @@ def risk_chart(real_top: pd.DataFrame, fictional: pd.DataFrame, title: str, subt
         .encode(
             y=alt.Y("label:N", sort=order, title=None),
             x=alt.X("risk:Q", title="Risk of a new mass killing in the two years", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "kind:N", title=None, scale=alt.Scale(domain=["real country", f"{COUNTRY} ({FICTIONAL})"], range=[GREY, PALETTE[5]])
-            ),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["real country", f"{COUNTRY} ({FICTIONAL})"], range=[GREY, PALETTE[5]])),
             tooltip=["label:N", "kind:N", alt.Tooltip("risk:Q", format=".1%")],
         )
     )
@@ -81,9 +79,7 @@ def timeline_chart(events: pd.DataFrame, rounds: dict[str, str], title: str, sub
     marks = pd.DataFrame({"date": list(rounds), "label": list(rounds.values())})
     rules = alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 4]).encode(x="date:T")
     text = (
-        alt.Chart(marks)
-        .mark_text(align="left", dx=3, baseline="bottom", color=GREY, fontSize=11)
-        .encode(x="date:T", y=alt.value(-4), text="label:N")
+        alt.Chart(marks).mark_text(align="left", dx=3, baseline="bottom", color=GREY, fontSize=11).encode(x="date:T", y=alt.value(-4), text="label:N")
     )
     n_dead = int(ev["deaths_shown"].sum())
     return (rules + text + points).properties(

@@ -147,4 +147,3 @@ def finding(title: str, subtitle: str | None = None, width: int = 70) -> alt.Tit
     lines = textwrap.wrap(title, width)
     sub = textwrap.wrap(subtitle, int(width * 1.25)) if subtitle else alt.Undefined
     return alt.TitleParams(lines, subtitle=sub)
-

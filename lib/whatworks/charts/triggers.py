@@ -34,9 +34,7 @@ def event_study_chart(study: pd.DataFrame, title: str, subtitle: str, event_labe
             alt.Tooltip("expected:Q", title="comparison", format=".1%"),
         ],
     )
-    comp = base.mark_line(color=PALETTE[5], strokeDash=[5, 3], point=alt.OverlayMarkDef(color=PALETTE[5], size=25)).encode(
-        x=x, y="expected:Q"
-    )
+    comp = base.mark_line(color=PALETTE[5], strokeDash=[5, 3], point=alt.OverlayMarkDef(color=PALETTE[5], size=25)).encode(x=x, y="expected:Q")
     zero = base.mark_rule(color=GREY, strokeDash=[2, 2]).encode(x="z:Q").transform_calculate(z="0")
     peak = d.loc[d["rate"].idxmax()]
     return (
@@ -68,9 +66,7 @@ def polling_profile_chart(profile: pd.DataFrame, title: str, subtitle: str) -> o
         .encode(
             x=alt.X("month:O", title="Months from the month of the polling day", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("deaths:Q", title="Deaths (UCDP best estimate)", stack=True),
-            color=alt.Color(
-                "phase:N", title="Date of the event", scale=alt.Scale(domain=order, range=[PALETTE[0], PALETTE[6], PALETTE[5]])
-            ),
+            color=alt.Color("phase:N", title="Date of the event", scale=alt.Scale(domain=order, range=[PALETTE[0], PALETTE[6], PALETTE[5]])),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("month:O", title="month"), "phase:N", alt.Tooltip("deaths:Q", format=",.0f"), "events:Q", "elections:Q"],
         )

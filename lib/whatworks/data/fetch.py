@@ -63,8 +63,7 @@ def fetch(name: str) -> Path:
         path = mirror / src.file
         if not path.is_file():
             raise DataError(
-                f"{src.file}: not found in the data mirror {mirror} "
-                f"(set by {MIRROR_ENV}). Unset {MIRROR_ENV} to download it from {src.url}"
+                f"{src.file}: not found in the data mirror {mirror} (set by {MIRROR_ENV}). Unset {MIRROR_ENV} to download it from {src.url}"
             )
         return _verify(src, path)
 
@@ -76,8 +75,7 @@ def fetch(name: str) -> Path:
         got = pooch.retrieve(src.url, known_hash=None, fname=src.file, path=folder, progressbar=False)
     except Exception as exc:  # network errors come in many types
         raise DataError(
-            f"{src.file}: download from {src.url} failed ({exc}). Without internet, "
-            f"set {MIRROR_ENV} to a folder holding a copy of the file."
+            f"{src.file}: download from {src.url} failed ({exc}). Without internet, set {MIRROR_ENV} to a folder holding a copy of the file."
         ) from exc
     path = Path(got)
     try:

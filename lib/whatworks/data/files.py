@@ -30,6 +30,7 @@ _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 @dataclass
 class Problem:
     """One thing wrong with a file."""
+
     message: str
     column: str | None = None
     rows: list[tuple[int, object]] = field(default_factory=list)
@@ -117,8 +118,7 @@ def _read_csv(path: Path, src: Source) -> tuple[pd.DataFrame, str, int]:
         )
     except pd.errors.ParserError as exc:
         hint = (
-            " A decimal comma in a comma-separated file splits numbers into two fields: "
-            "use a point as decimal mark, or ';' as delimiter."
+            " A decimal comma in a comma-separated file splits numbers into two fields: use a point as decimal mark, or ';' as delimiter."
             if sep == ","
             else ""
         )
@@ -128,8 +128,7 @@ def _read_csv(path: Path, src: Source) -> tuple[pd.DataFrame, str, int]:
     if not isinstance(df.index, pd.RangeIndex):
         # pandas silently takes the first column as an index when the rows have more fields than the header.
         hint = (
-            " A decimal comma in a comma-separated file splits numbers into two fields: "
-            "use a point as decimal mark, or ';' as delimiter."
+            " A decimal comma in a comma-separated file splits numbers into two fields: use a point as decimal mark, or ';' as delimiter."
             if sep == ","
             else ""
         )
@@ -259,9 +258,7 @@ def check_table(df: pd.DataFrame, src: Source, path: str | Path) -> pd.DataFrame
         if dup.any():
             ex = df.loc[dup, list(src.key)].head(MAX_EXAMPLES)
             rows = [(int(i), tuple(_plain(v) for v in r)) for i, r in zip(ex.index, ex.itertuples(index=False), strict=True)]
-            problems.append(
-                Problem(f"{int(dup.sum())} rows repeat the same {' + '.join(src.key)}", " + ".join(src.key), rows, int(dup.sum()))
-            )
+            problems.append(Problem(f"{int(dup.sum())} rows repeat the same {' + '.join(src.key)}", " + ".join(src.key), rows, int(dup.sum())))
     if src.country and not problems:
         problems += _check_countries(df, src)
     if problems:

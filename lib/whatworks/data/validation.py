@@ -37,6 +37,7 @@ THIN_LAST_YEAR = 0.5
 @dataclass
 class CheckResult:
     """A file that passed the checks, with its warnings."""
+
     path: Path
     schema: str
     frame: pd.DataFrame
@@ -330,6 +331,7 @@ def _future_years(df: pd.DataFrame, src: Source, this_year: int) -> list[Problem
 @dataclass(frozen=True)
 class Trouble:
     """A common mistake: how it shows, the message it produces, and the fix."""
+
     title: str
     schema: str
     make: Callable[[Path], Path]  # writes a broken copy of the schema's template into the folder; returns its path

@@ -6,7 +6,6 @@ the command line's ``--data NAME=FILE`` and ``--param NAME=VALUE`` into typed va
 adds them to the notebook in a cell tagged ``injected-parameters``, as papermill does.
 """
 
-
 from __future__ import annotations
 
 import ast
@@ -79,6 +78,7 @@ def _parameters_cell(nb: NotebookNode) -> int | None:
 @dataclass(frozen=True)
 class Parameter:
     """One input of a chapter, as assigned in its ``parameters`` cell."""
+
     name: str
     default: Any
     comment: str = ""

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -24,9 +24,7 @@ from nbformat import NotebookNode
 from whatworks import __version__
 from whatworks.charts.assets import CSS, bundle_text
 from whatworks.paths import BIBLIOGRAPHIES, CHAPTERS_DIR
-
-if TYPE_CHECKING:
-    from whatworks.run.runner import RunResult
+from whatworks.run.results import RunResult
 
 __all__ = ["render_markdown", "render_report", "write_report"]
 

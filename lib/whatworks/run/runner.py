@@ -23,14 +23,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 from nbformat import NotebookNode
 
-from whatworks.data.files import Problem
 from whatworks.data.validation import check_file, wrap_message
 from whatworks.errors import DataError
 from whatworks.run.params import (
@@ -48,6 +47,7 @@ from whatworks.run.params import (
     schemas_used_by,
 )
 from whatworks.run.report import write_report
+from whatworks.run.results import InputFile, RunResult, glue_values
 
 __all__ = [
     "CHAPTERS_DIR",
@@ -148,47 +148,6 @@ def _failure(nb: NotebookNode, exc: Exception) -> RunError:
 # Results --------------------------------------------------------------------------------
 
 
-def glue_values(nb: NotebookNode) -> dict[str, str]:
-    """The figures the chapter glues into its text, by name, as the text shows them."""
-    from myst_nb.core.variables import format_plain_text
-
-    out: dict[str, str] = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            text = output.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
-            if text is not None:
-                out[meta["name"]] = format_plain_text(text, "")
-    return out
-
-
-@dataclass
-class InputFile:
-    """One of your files, as the report describes it (its name, never its folder)."""
-    parameter: str
-    path: Path
-    schema: str | None
-    rows: int | None
-    sha256: str
-    size: int
-    warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class RunResult:
-    """What a run produced."""
-    chapter: str
-    path: Path
-    notebook: NotebookNode
-    values: dict[str, Any]
-    inputs: list[InputFile]
-    glue: dict[str, str]
-    seconds: float
-    report: Path | None = None
-
-
 def _describe(parameter: str, path: Path, schema: str | None, check: bool) -> InputFile:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     rows, warnings = None, []
@@ -238,7 +197,6 @@ def run_chapter(
         raise
     result = RunResult(path.stem, path, run_nb, values, inputs, glue_values(run_nb), time.perf_counter() - start)
     if out is not None:
-
         result.report = write_report(result, out)
     return result
 
@@ -320,6 +278,7 @@ def list_command(stdout: TextIO | None = None) -> int:
 @dataclass(frozen=True)
 class RunTrouble:
     """A mistake on the ``whatworks run`` command line, and the fix."""
+
     title: str
     chapter: str
     data: tuple[str, ...]

@@ -32,6 +32,7 @@ from whatworks.site.slim import slim_site
 
 logger = logging.getLogger(__name__)
 
+
 def _write_static(app: Sphinx) -> None:
     folder = Path(app.outdir).parent / "whatworks_static"
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,7 +116,6 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
 
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-
         report = slim_site(app.outdir)
         logger.info(
             f"whatworks: slimmed the theme's icons ({report.icons_kept} icon rules kept): "

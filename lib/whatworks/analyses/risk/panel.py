@@ -78,8 +78,6 @@ LOAD_PANEL = "Load it with whatworks.data.load_ewp_predictors(path), which check
 # Panels: training and forecast rows ------------------------------------------------
 
 
-
-
 def training_rows(panel: pd.DataFrame, last_year: int, predictors: Sequence[str] = EWP_PREDICTORS) -> pd.DataFrame:
     """Country-years up to ``last_year`` with every predictor and every outcome present.
 

@@ -91,7 +91,6 @@ def per_year_recall(bt: pd.DataFrame, k: int = 30) -> pd.DataFrame:
     return out.reset_index()
 
 
-
 def calibration(bt: pd.DataFrame, edges: Sequence[float] = (0, 0.01, 0.02, 0.04, 0.08, 1), level: float = 0.9) -> pd.DataFrame:
     """Forecast risk against the observed share of onsets, by bins of risk, with exact intervals.
 
