@@ -248,9 +248,3 @@ def test_a_newer_file_with_a_missing_column_is_refused(tmp_path: Path) -> None:
     bad.to_csv(path, index=False)
     with pytest.raises(DataError, match="research_qualitative"):
         data.load_tfap_factors(path)
-
-
-def test_names_inside_sentences() -> None:
-    assert ev.lower_first("Unified UN Security Council") == "unified UN Security Council"
-    assert ev.lower_first("UN mandate") == "UN mandate"
-    assert ev.and_list(["a"]) == "a" and ev.and_list(["a", "b", "c"]) == "a, b and c" and ev.and_list([]) == ""

@@ -13,6 +13,7 @@ from whatworks.data.registry import sources
 
 LOADERS = {
     "ewp_predictors_2024": data.load_ewp_predictors,
+    "ewp_coup_years_1950_2024": data.load_coup_years,
     "ewp_basedata_2025": data.load_ewp_basedata,
     "ewp_mass_killing_events_2025": data.load_mk_episodes,
     "ewp_forecasts_2025": data.load_ewp_forecasts,

@@ -174,9 +174,9 @@ def test_within_rate_looks_ahead_strictly() -> None:
     assert out.loc[False, "onsets"] == 4
 
 
-def test_lead_times_and_onsets_after(events: pd.DataFrame) -> None:
+def test_event_leads_and_onsets_after(events: pd.DataFrame) -> None:
     panel = small_panel()
-    lt = triggers.lead_times(events, panel, max_lead=2, event_types=["coup", "coup_attempt"]).set_index("ewp_name")
+    lt = triggers.event_leads(events, panel, max_lead=2, event_types=["coup", "coup_attempt"]).set_index("ewp_name")
     assert lt.loc["Mali", "preceded"] and lt.loc["Mali", "lead_years"] == 1
     assert lt.loc["Niger", "preceded"] and lt.loc["Niger", "lead_years"] == 1
     assert not lt.loc["Ghana", "preceded"] and np.isnan(lt.loc["Ghana", "lead_years"])

@@ -38,8 +38,8 @@ def make_view() -> pd.DataFrame:
     return view
 
 
-def test_lead_times_by_hand() -> None:
-    lt = windows.lead_times(make_view(), k=2).set_index(["ewp_name", "year"])
+def test_warning_times_by_hand() -> None:
+    lt = windows.warning_times(make_view(), k=2).set_index(["ewp_name", "year"])
     expected = {
         ("Beta", 2001): (2, True, 2000),
         ("Delta", 2002): (2, False, 2001),
@@ -57,17 +57,17 @@ def test_lead_times_by_hand() -> None:
         assert pd.isna(row["run_start"]) if start is None else row["run_start"] == start, key
     assert lt.loc[("Eps", 2004), "first_ranked"] == 2003
     # Sorted by year, then country.
-    assert list(windows.lead_times(make_view(), k=2)["year"]) == [2001, 2002, 2004, 2004, 2004, 2005, 2005]
+    assert list(windows.warning_times(make_view(), k=2)["year"]) == [2001, 2002, 2004, 2004, 2004, 2005, 2005]
 
 
-def test_lead_times_depends_on_k() -> None:
-    lt = windows.lead_times(make_view(), k=3).set_index(["ewp_name", "year"])
+def test_warning_times_depends_on_k() -> None:
+    lt = windows.warning_times(make_view(), k=3).set_index(["ewp_name", "year"])
     assert lt.loc[("Gamma", 2004), "lead"] == 1  # rank 3 now counts
     assert lt.loc[("Alpha", 2004), "lead"] == 3  # 2001 has rank 5: the run still starts in 2002
 
 
 def test_warning_shares_by_hand() -> None:
-    lt = windows.lead_times(make_view(), k=2)
+    lt = windows.warning_times(make_view(), k=2)
     shares = windows.warning_shares(lt, thresholds=(1, 3), level=0.9).set_index("years")
     # >= 1 year: 5 of 7 onsets; no run is censored below 1 year.
     assert shares.loc[1, ["onsets", "with_warning", "left_out"]].tolist() == [7, 5, 0]
@@ -78,7 +78,7 @@ def test_warning_shares_by_hand() -> None:
 
 
 def test_lead_distribution_counts() -> None:
-    lt = windows.lead_times(make_view(), k=2)
+    lt = windows.warning_times(make_view(), k=2)
     dist = windows.lead_distribution(lt, cap=2)
     got = dist.set_index(["label", "censored"])["onsets"]
     assert got[("0", "complete")] == 2
@@ -88,14 +88,14 @@ def test_lead_distribution_counts() -> None:
     assert dist["onsets"].sum() == len(lt)
 
 
-def test_lead_times_rejects_bad_views() -> None:
+def test_warning_times_rejects_bad_views() -> None:
     view = make_view()
     with pytest.raises(DataError, match=r"lacks column\(s\) \['rank'\]"):
-        windows.lead_times(view.drop(columns="rank"))
+        windows.warning_times(view.drop(columns="rank"))
     with pytest.raises(DataError, match="one row per ewp_name and year"):
-        windows.lead_times(pd.concat([view, view.head(1)]))
+        windows.warning_times(pd.concat([view, view.head(1)]))
     with pytest.raises(DataError, match="'onset'"):
-        windows.lead_times(view.assign(onset=view["onset"] * 2))
+        windows.warning_times(view.assign(onset=view["onset"] * 2))
 
 
 def test_battle_deaths_by_country_splits_locations() -> None:
@@ -187,14 +187,14 @@ def test_run_lengths_by_hand() -> None:
     assert runs.loc[("Eps", 2004), "known"]
     assert len(runs) == sum(1 for ranks in RANKS.values() for r in ranks if r is not None and r <= 2)
     # At onsets, the run is the lead time.
-    lt = windows.lead_times(view, k=2)
+    lt = windows.warning_times(view, k=2)
     warned = lt[lt["lead"] > 0].set_index(["ewp_name", "year"])
     assert (runs.loc[warned.index, "run"] == warned["lead"]).all()
 
 
 def test_lead_time_chart_describes_the_counts() -> None:
     charts.setup()
-    dist = windows.lead_distribution(windows.lead_times(make_view(), k=2), cap=2)
+    dist = windows.lead_distribution(windows.warning_times(make_view(), k=2), cap=2)
     spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2).to_dict()
     assert "7 onsets" in spec["description"] and "2 onsets had no warning" in spec["description"]
     assert "2 runs reach back" in spec["description"]

@@ -44,7 +44,7 @@ __all__ = [
     "violence_episodes",
     "event_study",
     "event_years",
-    "lead_times",
+    "event_leads",
     "load_events",
     "onsets_after",
     "rate_table",
@@ -442,7 +442,7 @@ def onsets_after(events: pd.DataFrame, panel: pd.DataFrame, horizon: int = 2, ev
     return m.sort_values(["onset_year", "ewp_name", "event_date"], ignore_index=True)
 
 
-def lead_times(
+def event_leads(
     events: pd.DataFrame,
     panel: pd.DataFrame,
     max_lead: int = 2,

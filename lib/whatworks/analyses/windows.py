@@ -13,7 +13,7 @@ book's data and on a practitioner's records:
   :mod:`whatworks.analyses.triggers` (``coup_events``, ``deco_events``), with the
   harmonised ``ewp_name`` column.
 
-Warning time (:func:`lead_times`). For an onset in year ``Y``, the warning time
+Warning time (:func:`warning_times`). For an onset in year ``Y``, the warning time
 is the length of the unbroken run of years ending in ``Y`` in which the country
 stood in the top ``k`` of the target-year view: 0 if it was not in the top ``k``
 in ``Y`` itself (no warning), 1 if it was in ``Y`` but not in ``Y-1``, and so on.
@@ -48,7 +48,7 @@ EVENT_LABELS: dict[str, str] = {
 # Warning time --------------------------------------------------------------------------
 
 
-def lead_times(view: pd.DataFrame, k: int = 30) -> pd.DataFrame:
+def warning_times(view: pd.DataFrame, k: int = 30) -> pd.DataFrame:
     """Warning time of each onset: years in an unbroken run in the top ``k`` ending in the onset year.
 
     ``view`` has one row per ``ewp_name`` and ``year`` with ``onset`` (0/1) and
@@ -59,17 +59,17 @@ def lead_times(view: pd.DataFrame, k: int = 30) -> pd.DataFrame:
     ``first_ranked`` (the country's first year with a rank) and ``censored``
     (the run reaches ``first_ranked``, so the true warning may be longer).
     """
-    require_columns(view, ["ewp_name", "year", "onset", "rank"], "lead_times")
+    require_columns(view, ["ewp_name", "year", "onset", "rank"], "warning_times")
     if k < 1:
-        raise ValueError(f"lead_times: k must be at least 1, not {k}")
+        raise ValueError(f"warning_times: k must be at least 1, not {k}")
     dup = view.duplicated(["ewp_name", "year"], keep=False)
     if dup.any():
         rows = view.loc[dup, ["ewp_name", "year"]].drop_duplicates().head(5).to_dict("records")
-        raise DataError(f"lead_times: the view must have one row per ewp_name and year; repeated: {rows}")
+        raise DataError(f"warning_times: the view must have one row per ewp_name and year; repeated: {rows}")
     bad = ~view["onset"].isin([0, 1])
     if bad.any():
         raise DataError(
-            f"lead_times: column 'onset' must be 0 or 1; rows {view.index[bad][:5].tolist()} hold {view.loc[bad, 'onset'].unique()[:5].tolist()}"
+            f"warning_times: column 'onset' must be 0 or 1; rows {view.index[bad][:5].tolist()} hold {view.loc[bad, 'onset'].unique()[:5].tolist()}"
         )
     ranked = view[view["rank"].notna()]
     first_ranked = ranked.groupby("ewp_name")["year"].min()

@@ -16,16 +16,21 @@ from whatworks.charts.theme import GREY, PALETTE, finding
 LEGEND = {"labelLimit": 320}
 
 
+def _diagonal(top: float, scale: alt.Scale, x_title: str, y_title: str) -> alt.Chart:
+    """The dashed line where the two axes agree, from 0 to ``top``."""
+    return (
+        alt.Chart(pd.DataFrame({"x": [0, top], "y": [0, top]}))
+        .mark_line(color=GREY, strokeDash=[4, 4], strokeWidth=1)
+        .encode(x=alt.X("x:Q", title=x_title, scale=scale), y=alt.Y("y:Q", title=y_title, scale=scale))
+    )
+
+
 def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str) -> object:
     """Scatter of published against replicated risks (columns ``country``, ``published``, ``ours``), with the diagonal."""
     top = float(max(cmp["published"].max(), cmp["ours"].max())) * 1.05
     scale = alt.Scale(domain=[0, top], nice=False)
     xt, yt = "Published risk, 2025-26", "Our replication"
-    diagonal = (
-        alt.Chart(pd.DataFrame({"x": [0, top], "y": [0, top]}))
-        .mark_line(color=GREY, strokeDash=[4, 4], strokeWidth=1)
-        .encode(x=alt.X("x:Q", title=xt, scale=scale), y=alt.Y("y:Q", title=yt, scale=scale))
-    )
+    diagonal = _diagonal(top, scale, xt, yt)
     points = (
         alt.Chart(cmp)
         .mark_circle(size=45, opacity=0.75, color=PALETTE[0])
@@ -87,11 +92,7 @@ def calibration_chart(cal: pd.DataFrame, title: str, subtitle: str) -> object:
     top = float(max(cal["high"].max(), cal["mean_risk"].max())) * 1.05
     scale = alt.Scale(domain=[0, top], nice=False)
     xt, yt = "Mean forecast risk in the bin", "Share followed by an onset"
-    diagonal = (
-        alt.Chart(pd.DataFrame({"x": [0, top], "y": [0, top]}))
-        .mark_line(color=GREY, strokeDash=[4, 4], strokeWidth=1)
-        .encode(x=alt.X("x:Q", title=xt, scale=scale), y=alt.Y("y:Q", title=yt, scale=scale))
-    )
+    diagonal = _diagonal(top, scale, xt, yt)
     colour = alt.Color("model:N", title=None, scale=alt.Scale(range=PALETTE[:3]), legend=alt.Legend(**LEGEND))
     enc = {
         "x": alt.X("mean_risk:Q", title=xt, axis=alt.Axis(format="%"), scale=scale),

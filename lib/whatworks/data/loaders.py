@@ -121,6 +121,11 @@ def load_coups(path: PathLike | None = None) -> pd.DataFrame:
     return df
 
 
+def load_coup_years(path: PathLike | None = None) -> pd.DataFrame:
+    """Country-years with at least one coup attempt, 1950-2024 (Powell and Thyne, as the Early Warning Project prepared them)."""
+    return load("ewp_coup_years_1950_2024", path)
+
+
 def load_deco(path: PathLike | None = None) -> pd.DataFrame:
     """UCDP Deadly Electoral Conflict events (DECO v1.0), 1989-2017."""
     return load("ucdp_deco_v1_0", path)

@@ -50,6 +50,7 @@ from whatworks.analyses.risk.glmnet import (
     glmnet_path_length,
 )
 from whatworks.analyses.risk.models import (
+    MODEL_LABELS,
     MODELS,
     AverageFit,
     Fitted,
@@ -109,6 +110,7 @@ __all__ = [
     "FDEV",
     "Fitted",
     "MNLAM",
+    "MODEL_LABELS",
     "MODELS",
     "Model",
     "ONSET",
