@@ -1,8 +1,9 @@
 """Every chapter's outputs, as the build executed them, match the stored reference.
 
-The build (``./book build``) executes each chapter once and keeps the executed notebook in
-``_build/jupyter_execute/chapters/``; these tests compare those notebooks with the references in
-``tests/notebooks/references/`` instead of executing every chapter a second time. Chart payloads
+The build (``./book build``) executes each chapter once and keeps the executed notebook in its
+cache (``_build/.jupyter_cache``, keyed by the chapter's code, with every output, the glued figures
+included); these tests compare those notebooks with the references in ``tests/notebooks/references/``
+instead of executing every chapter a second time. Chart payloads
 (HTML and Vega-Lite) are not compared here: the browser tests check the charts. After an intended
 change of a figure, rebuild and regenerate the references, then review the diff before committing::
 
@@ -18,12 +19,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from jupyter_cache import get_cache
 from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 
 from whatworks.paths import ROOT
 
 REFERENCES = Path(__file__).parent / "references"
-EXECUTED = ROOT / "_build" / "jupyter_execute" / "chapters"
+CACHE = ROOT / "_build" / ".jupyter_cache"
 CHART_MIMES = ("text/html", "application/vnd.vegalite.v6+json", "application/vnd.vegalite.v5+json")
 CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if p.read_text().startswith("---\njupytext:"))
 # What may differ between two runs of the same code: execution counts, timings and other metadata, and chart payloads.
@@ -60,16 +62,14 @@ def comparable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def executed(md: Path) -> nbformat.NotebookNode:
-    """The notebook the build executed for chapter ``md``; fails if there is none or it is older than the chapter's code."""
-    path = EXECUTED / f"{md.stem}.ipynb"
-    if not path.exists():
-        pytest.fail(f"{path.relative_to(ROOT)} is missing: build the book first (./book build)")
-    nb = nbformat.read(path, as_version=4)
-    built = [c.source for c in nb.cells if c.cell_type == "code"]
-    current = [c.source for c in jupytext.read(md).cells if c.cell_type == "code"]
-    if built != current:
-        pytest.fail(f"{path.relative_to(ROOT)} was executed from other code than {md.relative_to(ROOT)}: build the book again (./book build)")
-    return nb
+    """The notebook the build executed for chapter ``md``, from the build's cache; fails if the build did not run this code."""
+    if not CACHE.is_dir():
+        pytest.fail(f"{CACHE.relative_to(ROOT)} is missing: build the book first (./book build)")
+    try:
+        record = get_cache(CACHE).match_cache_notebook(jupytext.read(md))
+    except KeyError:
+        pytest.fail(f"the build has not executed the current code of {md.relative_to(ROOT)}: build the book again (./book build)")
+    return get_cache(CACHE).get_cache_bundle(record.pk).nb
 
 
 def test_chapters_found() -> None:
