@@ -95,7 +95,7 @@ def test_run_a_chapter_without_parameters(tmp_path: Path, mirror: Path) -> None:
 def test_report_draws_its_charts_offline(tmp_path: Path, mirror: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from .test_site import CHROMIUM_FLAGS, chromium_path
+    from tests.site.test_site import CHROMIUM_FLAGS, chromium_path
 
     result = runner.run_chapter("endings", out=tmp_path / "report.html", progress=False)
     with sync_playwright() as p:

@@ -10,7 +10,6 @@ import importlib.util
 import re
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -107,22 +106,6 @@ def test_card_html_renders_markdown_and_escapes_html() -> None:
     assert page.find("script") is None and "<script>x()</script>" in page.get_text()
     assert page.title.get_text() == "What Works — summary card — Risks"
     assert ws.card_lens(Path("windows.md")) == "Windows of opportunity" and ws.card_lens(Path("early_action.md")) == "Early action"
-
-
-def test_participant_filter_removes_solutions_only() -> None:
-    from docutils import nodes
-    from sphinx_exercise.nodes import solution_node
-
-    ws = workshop()
-    doc = nodes.section()
-    doc += nodes.paragraph(text="An exercise.")
-    sol = solution_node()
-    sol += nodes.paragraph(text="Its solution.")
-    doc += sol
-    ws._drop_solutions(SimpleNamespace(config=SimpleNamespace(workshop_hide_solutions=False)), doc)
-    assert "Its solution." in doc.astext()
-    ws._drop_solutions(SimpleNamespace(config=SimpleNamespace(workshop_hide_solutions=True)), doc)
-    assert doc.astext() == "An exercise."
 
 
 # The built handouts.

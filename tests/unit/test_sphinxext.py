@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from whatworks.site import sphinxext
+from whatworks.site import editions, sphinxext
 
 
 def make_project(root: Path) -> None:
@@ -66,3 +66,18 @@ def test_merged_text_does_not_depend_on_where_a_print_was_split(pieces: list[str
 
     outputs = [new_output("stream", name="stdout", text=p) for p in pieces]
     assert [o["text"] for o in sphinxext.merge_streams_in_place(outputs)] == ["a  b\nc\n"]
+
+
+def test_participant_filter_removes_solutions_only() -> None:
+    from docutils import nodes
+    from sphinx_exercise.nodes import solution_node
+
+    doc = nodes.section()
+    doc += nodes.paragraph(text="An exercise.")
+    sol = solution_node()
+    sol += nodes.paragraph(text="Its solution.")
+    doc += sol
+    editions._drop_solutions(SimpleNamespace(config=SimpleNamespace(workshop_hide_solutions=False)), doc)
+    assert "Its solution." in doc.astext()
+    editions._drop_solutions(SimpleNamespace(config=SimpleNamespace(workshop_hide_solutions=True)), doc)
+    assert doc.astext() == "An exercise."
