@@ -1,4 +1,4 @@
-"""Publishers' layouts converted to the book's (whatworks.data.importers).
+"""``whatworks data convert``: publishers' layouts converted to the book's.
 
 Every fixture is made up here, laid out as each publisher documents its file; no publisher's data is copied.
 """
@@ -11,12 +11,14 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from whatworks.analyses import triggers
 from whatworks.data import importers as im
 from whatworks.data import load_coups, validate
 from whatworks.data.fetch import fetch
 from whatworks.errors import DataError
+from whatworks.run.cli import app
 
 
 def write_csv(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -634,3 +636,38 @@ def test_formats_and_specs(tmp_path: Path) -> None:
     assert im.split_spec("UCDP_GED:data/ged.csv") == ("ucdp_ged", "data/ged.csv")
     assert im.split_spec(r"C:\data\export.csv") == (None, r"C:\data\export.csv")  # a drive letter is not a format
     assert im.split_spec("notaformat:x.csv") == (None, "notaformat:x.csv")
+
+
+# The command line --------------------------------------------------------------------------------------------------------
+
+
+def test_cli_convert(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "export.csv", ACLED)
+    out = tmp_path / "out" / "events.csv"
+    result = CliRunner().invoke(app, ["data", "convert", str(path), "--from", "acled", "--to", "events", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "export.csv: read as an ACLED export, converted to the layout 'events'." in result.output and "Dropped rows:" in result.output
+    assert f"Wrote {out} (2 rows in the layout 'events', checked)." in result.output
+    assert len(validate(out, "events")) == 2
+    mapped = CliRunner().invoke(
+        app,
+        [
+            "data",
+            "convert",
+            str(path),
+            "--from",
+            "map",
+            "--to",
+            "events",
+            "--out",
+            str(tmp_path / "m.csv"),
+            "--map",
+            "date=event_date,deaths=fatalities,event_type='other'",
+        ],
+    )
+    assert (
+        mapped.exit_code == 1 and "2 values cannot be read as dates" not in mapped.output
+    )  # '28 December 2022' is read; the empty date is not allowed
+    assert "column 'date': 1 missing value" in mapped.output
+    bad = CliRunner().invoke(app, ["data", "convert", str(path), "--from", "vdem", "--out", str(tmp_path / "x.csv")])
+    assert bad.exit_code == 1 and "missing column" in bad.output and not (tmp_path / "x.csv").exists()
