@@ -1,4 +1,4 @@
-"""``whatworks data convert``: publishers' layouts converted to the book's.
+"""``whatworks data convert``: publishers' layouts converted to the book's, and ``--data NAME=FORMAT:FILE`` in ``whatworks run``.
 
 Every fixture is made up here, laid out as each publisher documents its file; no publisher's data is copied.
 """
@@ -6,6 +6,7 @@ Every fixture is made up here, laid out as each publisher documents its file; no
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import openpyxl
@@ -13,11 +14,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import TINY
 from whatworks.analyses import triggers
 from whatworks.data import importers as im
 from whatworks.data import load_coups, validate
 from whatworks.data.fetch import fetch
 from whatworks.errors import DataError
+from whatworks.run import params as run_params
+from whatworks.run import runner
 from whatworks.run.cli import app
 
 
@@ -671,3 +675,57 @@ def test_cli_convert(tmp_path: Path) -> None:
     assert "column 'date': 1 missing value" in mapped.output
     bad = CliRunner().invoke(app, ["data", "convert", str(path), "--from", "vdem", "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code == 1 and "missing column" in bad.output and not (tmp_path / "x.csv").exists()
+
+
+# On the fly, in whatworks run ----------------------------------------------------------------------------------------------------
+
+EVENTS_CHAPTER = TINY.replace("EPISODES_PATH = None  # None = the published episode list", "EVENTS_PATH = None  # your events").replace(
+    "n = len(data.load_mk_episodes(EPISODES_PATH)) if EPISODES_PATH else 0", "n = len(data.validate(EVENTS_PATH, 'events')) if EVENTS_PATH else 0"
+)
+
+
+@pytest.fixture
+def events_chapter(tmp_path: Path) -> Path:
+    path = tmp_path / "events_chapter.md"
+    path.write_text(EVENTS_CHAPTER, encoding="utf-8")
+    return path
+
+
+def test_data_format_path_is_converted_before_the_checks(tmp_path: Path, events_chapter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = write_csv(tmp_path / "export.csv", ACLED)
+    params = run_params.parameters(events_chapter)
+    assert [p.schema for p in params if p.is_data] == ["events"]
+    data, conversions = run_params.convert_inputs("events_chapter", params, {"events": f"acled:{export}", "scale": "3"}, tmp_path / "work")
+    converted = Path(data["events"])
+    assert converted.parent == tmp_path / "work" and converted.name == "export.events.csv" and data["scale"] == "3"
+    assert len(validate(converted, "events")) == 2 and conversions["EVENTS_PATH"].report.path == export
+    # The run checks the converted file, injects its path, and names the original in what it reports.
+    seen = {}
+    monkeypatch.setattr(runner, "execute", lambda nb, cwd, **kw: seen.setdefault("nb", nb))
+    result = runner.run_chapter(events_chapter, {"events": f"acled:{export}"}, progress=False)
+    (f,) = result.inputs
+    assert f.path == export and f.converted_from == "an ACLED export" and f.rows == 2 and f.schema == "events"
+    injected = next(c for c in seen["nb"].cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "export.events.csv" in injected.source and not Path(result.values["EVENTS_PATH"]).exists()  # the temporary copy is gone
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(runner, "write_report", lambda result, path: Path(path))
+    assert runner.run_command(str(events_chapter), [f"events=acled:{export}"], [], tmp_path / "r.html", progress=False, stdout=out, stderr=err) == 0
+    assert "EVENTS_PATH: export.csv (an ACLED export, converted to 'events': 2 rows, checked)" in out.getvalue()
+    assert "1 row dropped: no event_date" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("vdem:{f}", "vdem converts to the layout 'indicators', but --data events takes the layout 'events'"),
+        ("map:{f}", "convert it first with: whatworks data convert"),
+        ("acled:{d}/none.csv", "none.csv: no such file (given for --data events)"),
+        ("powell_thyne:{f}", "missing columns 'ccode'"),
+    ],
+)
+def test_data_format_path_errors(tmp_path: Path, events_chapter: Path, spec: str, message: str) -> None:
+    export = write_csv(tmp_path / "export.csv", ACLED)
+    params = run_params.parameters(events_chapter)
+    with pytest.raises((run_params.RunError, DataError)) as exc:
+        run_params.convert_inputs("events_chapter", params, {"events": spec.format(f=export, d=tmp_path)}, tmp_path / "work")
+    assert message in str(exc.value)

@@ -196,7 +196,13 @@ def backtest_cmd(
 @app.command("run")
 def run_cmd(
     chapter: Annotated[str | None, typer.Argument(help="Chapter to run, e.g. 'endings' (see --list).")] = None,
-    data: Annotated[list[str] | None, typer.Option("--data", help="NAME=FILE: your file for one of the chapter's inputs (repeatable).")] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            help="NAME=FILE: your file for one of the chapter's inputs (repeatable); NAME=FORMAT:FILE converts it first (events=acled:export.csv).",
+        ),
+    ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a value for one of the chapter's parameters (repeatable).")] = None,
     out: Annotated[Path, typer.Option("--out", help="The HTML report to write.")] = Path("report.html"),
     list_inputs: Annotated[bool, typer.Option("--list", help="List the chapters that take inputs, with their names.")] = False,
