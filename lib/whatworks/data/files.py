@@ -186,6 +186,11 @@ def read_table(path: str | Path, src: Source) -> pd.DataFrame:
     return typed
 
 
+def coerce(values: pd.Series, col: Column, decimal_comma: bool = False) -> tuple[pd.Series, Problem | None]:
+    """Convert one column of text to the type of ``col``, as :func:`read_table` does; the problem names the rows it cannot convert."""
+    return _coerce(values, col, decimal_comma)
+
+
 def _coerce(values: pd.Series, col: Column, decimal_comma: bool) -> tuple[pd.Series, Problem | None]:
     """Convert one column to its type; report values that cannot be converted."""
     s = values.astype("object").where(values.notna(), None)

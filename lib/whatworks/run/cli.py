@@ -12,6 +12,7 @@ from whatworks.analyses import risk
 from whatworks.analyses.risk import MODELS
 from whatworks.data import load_ewp_predictors
 from whatworks.data.fetch import fetch_all
+from whatworks.data.importers import FORMATS, convert_command
 from whatworks.data.registry import sources
 from whatworks.data.schemas import write_template
 from whatworks.data.validation import validate_command
@@ -49,6 +50,27 @@ def validate_cmd(
 ) -> None:
     """Check a file against a schema; exit 0 if valid (warnings, if any, on stderr), 1 with the problems otherwise."""
     raise typer.Exit(validate_command(path, schema, strict=strict))
+
+
+@data_app.command("convert")
+def convert_cmd(
+    path: Annotated[Path, typer.Argument(help="The publisher's file as you downloaded it (CSV or Excel).")],
+    fmt: Annotated[
+        str,
+        typer.Option("--from", help="Its format: " + "; ".join(f"'{i.name}' (to {i.layout or '--to'}) = {i.reads}" for i in FORMATS.values()) + "."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The CSV file to write, in the book's layout.")],
+    layout: Annotated[str | None, typer.Option("--to", help="Layout to convert to, e.g. 'events' (default: the format's own).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel: the sheet to read (default: the sheets that hold the data).")] = None,
+    mapping: Annotated[
+        str | None, typer.Option("--map", help="With --from map: LAYOUT_COLUMN=YOUR_COLUMN,... (a quoted value is a constant: event_type='other').")
+    ] = None,
+    drop_unknown: Annotated[
+        bool, typer.Option("--drop-unknown-countries", help="Leave out (and report) the rows of countries the book's crosswalk does not know.")
+    ] = False,
+) -> None:
+    """Convert a publisher's file to one of the book's layouts; print what was mapped, kept and dropped. Exit 1 with every problem otherwise."""
+    raise typer.Exit(convert_command(path, fmt, out, layout, sheet=sheet, mapping=mapping, drop_unknown_countries=drop_unknown))
 
 
 @data_app.command("template")
@@ -174,7 +196,13 @@ def backtest_cmd(
 @app.command("run")
 def run_cmd(
     chapter: Annotated[str | None, typer.Argument(help="Chapter to run, e.g. 'endings' (see --list).")] = None,
-    data: Annotated[list[str] | None, typer.Option("--data", help="NAME=FILE: your file for one of the chapter's inputs (repeatable).")] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            help="NAME=FILE: your file for one of the chapter's inputs (repeatable); NAME=FORMAT:FILE converts it first (events=acled:export.csv).",
+        ),
+    ] = None,
     param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a value for one of the chapter's parameters (repeatable).")] = None,
     out: Annotated[Path, typer.Option("--out", help="The HTML report to write.")] = Path("report.html"),
     list_inputs: Annotated[bool, typer.Option("--list", help="List the chapters that take inputs, with their names.")] = False,

@@ -2,7 +2,8 @@
 
 A chapter takes its inputs in a code cell tagged ``parameters`` (for example ``EPISODES_PATH = None``,
 meaning the published file). :func:`parameters` reads them from the chapter itself; :func:`resolve` turns
-the command line's ``--data NAME=FILE`` and ``--param NAME=VALUE`` into typed values, and :func:`inject`
+the command line's ``--data NAME=FILE`` and ``--param NAME=VALUE`` into typed values (:func:`convert_inputs` first
+converts a ``--data NAME=FORMAT:FILE``, such as ``events=acled:export.csv``, to the chapter's layout), and :func:`inject`
 adds them to the notebook in a cell tagged ``injected-parameters``, as papermill does.
 """
 
@@ -20,7 +21,7 @@ import jupytext
 import nbformat
 from nbformat import NotebookNode
 
-from whatworks.data import loaders
+from whatworks.data import importers, loaders
 from whatworks.data.registry import source
 from whatworks.data.schemas import schema_names
 from whatworks.paths import CHAPTERS_DIR
@@ -286,6 +287,45 @@ def resolve(
         value = _parse_value(raw, p) if isinstance(raw, str) and not isinstance(p.default, str) else raw
         out[p.name] = _check_type(value, p)
     return out
+
+
+def convert_inputs(
+    chapter: str, params: list[Parameter], data: Mapping[str, str | Path] | None, folder: Path
+) -> tuple[dict[str, str | Path], dict[str, importers.Converted]]:
+    """``--data NAME=FORMAT:FILE``: FILE converted (:mod:`whatworks.data.importers`) to the layout of NAME, as a CSV in ``folder``.
+
+    Returns the ``--data`` values with each converted file replaced by its CSV, and the conversions by parameter name.
+    Values without a known ``FORMAT:`` prefix are returned as they are.
+    """
+    out: dict[str, str | Path] = {}
+    converted: dict[str, importers.Converted] = {}
+    for key, value in (data or {}).items():
+        fmt, file = importers.split_spec(value)
+        if fmt is None:
+            out[key] = value
+            continue
+        p = _lookup(params, key, True, chapter)
+        imp = importers.FORMATS[fmt]
+        if not p.is_data:
+            raise RunError(f"{p.name} is not a data file: set it with --param {p.cli_name}=VALUE")
+        if imp.layout is None:
+            raise RunError(
+                f"--data {key}={value}: a column map cannot be given here; convert it first with: whatworks data convert {file} --from map "
+                f"--to {p.schema or 'LAYOUT'} --map LAYOUT_COLUMN=YOUR_COLUMN,... --out mine.csv, then give --data {key}=mine.csv"
+            )
+        if p.schema is None:
+            raise RunError(f"{p.name}: the chapter does not say which layout it reads, so a file in the {fmt} format cannot be converted for it")
+        if imp.layout != p.schema:
+            raise RunError(f"{fmt} converts to the layout '{imp.layout}', but --data {key} takes the layout '{p.schema}'")
+        path = Path(file).expanduser()
+        if not path.is_file():
+            raise RunError(f"{path}: no such file (given for --data {key})")
+        result = importers.convert(path, fmt, p.schema)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{path.stem}.{p.schema}.csv"
+        out[key] = result.write(target if not target.exists() else folder / f"{p.cli_name}-{target.name}")
+        converted[p.name] = result
+    return out, converted
 
 
 def inject(nb: NotebookNode, values: Mapping[str, Any]) -> NotebookNode:

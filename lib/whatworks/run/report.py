@@ -360,7 +360,8 @@ def _inputs_table(result: RunResult) -> str:
             rows_txt = f"{f.rows} rows" if f.rows is not None else ""
             checked = f"checked against the layout <code>{html.escape(f.schema)}</code>" if f.schema else "not checked (no layout known)"
             size = f"{f.size:,} bytes" + (f", {rows_txt}" if rows_txt else "")
-            desc = f"<code>{html.escape(f.path.name)}</code> ({size}; {checked}; sha256 <code>{f.sha256[:16]}</code>)"
+            converted = f"converted from {html.escape(f.converted_from)}, then " if f.converted_from else ""
+            desc = f"<code>{html.escape(f.path.name)}</code> ({size}; {converted}{checked}; sha256 <code>{f.sha256[:16]}</code>)"
         else:
             desc = f"<code>{html.escape(repr(value))}</code>"
         rows.append(f"<tr><td><code>{html.escape(name)}</code></td><td>{desc}</td></tr>")

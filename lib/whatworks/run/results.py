@@ -38,6 +38,8 @@ class InputFile:
     sha256: str
     size: int
     warnings: list[Problem] = field(default_factory=list)
+    converted_from: str | None = None  # the publisher's format it was converted from (``--data NAME=FORMAT:FILE``)
+    conversion: str | None = None  # the conversion's report
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any, TextIO
 import pandas as pd
 from nbformat import NotebookNode
 
+from whatworks.data.importers import Converted
 from whatworks.data.validation import check_file, wrap_message
 from whatworks.errors import DataError
 from whatworks.run.params import (
@@ -37,6 +39,7 @@ from whatworks.run.params import (
     Parameter,
     RunError,
     chapter_inputs,
+    convert_inputs,
     find_chapter,
     inject,
     inputs_markdown,
@@ -148,13 +151,17 @@ def _failure(nb: NotebookNode, exc: Exception) -> RunError:
 # Results --------------------------------------------------------------------------------
 
 
-def _describe(parameter: str, path: Path, schema: str | None, check: bool) -> InputFile:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+def _describe(parameter: str, path: Path, schema: str | None, check: bool, converted: Converted | None = None) -> InputFile:
+    """One input as the report names it: a converted file by the original the practitioner gave (its name, size and sha256)."""
+    original = converted.report.path if converted is not None else path
+    digest = hashlib.sha256(original.read_bytes()).hexdigest()
     rows, warnings = None, []
     if check and schema:
         result = check_file(path, schema)  # raises DataError with every problem, before any kernel starts
         rows, warnings = result.rows, result.warnings
-    return InputFile(parameter, path, schema, rows, digest, path.stat().st_size, warnings)
+    if converted is None:
+        return InputFile(parameter, path, schema, rows, digest, path.stat().st_size, warnings)
+    return InputFile(parameter, original, schema, rows, digest, original.stat().st_size, warnings, converted.report.title, converted.report.render())
 
 
 def run_chapter(
@@ -176,25 +183,28 @@ def run_chapter(
     path = find_chapter(chapter)
     nb = read_notebook(path)
     plist = parameters_of(nb)
-    values = resolve(path.stem, plist, data, params)
     by_name = {p.name: p for p in plist}
-    inputs = [_describe(name, Path(v), by_name[name].schema, check) for name, v in values.items() if by_name[name].is_data]
-    start = time.perf_counter()
-    run_nb = inject(nb, values)
-    try:
-        execute(run_nb, path.parent, progress=progress, timeout=timeout, stream=stream)
-    except Exception as exc:
-        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    # A --data NAME=FORMAT:FILE is converted to the chapter's layout in a folder that lasts as long as the run.
+    with tempfile.TemporaryDirectory(prefix="whatworks-run-") as work:
+        files, converted = convert_inputs(path.stem, plist, data, Path(work))
+        values = resolve(path.stem, plist, files, params)
+        inputs = [_describe(name, Path(v), by_name[name].schema, check, converted.get(name)) for name, v in values.items() if by_name[name].is_data]
+        start = time.perf_counter()
+        run_nb = inject(nb, values)
+        try:
+            execute(run_nb, path.parent, progress=progress, timeout=timeout, stream=stream)
+        except Exception as exc:
+            from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        if isinstance(exc, CellTimeoutError):
-            raise RunError(f"a cell ran for more than {timeout} seconds and was stopped") from None
-        if isinstance(exc, DeadKernelError):
-            raise RunError(f"the Python kernel died while running the chapter ({exc}); is the computer short of memory?") from None
-        if isinstance(exc, CellExecutionError):
-            raise _failure(run_nb, exc) from None
-        if isinstance(exc, RuntimeError) and "Kernel" in str(exc):
-            raise RunError(f"the Python kernel that runs the chapter did not start ({exc}); is ipykernel installed in this Python?") from None
-        raise
+            if isinstance(exc, CellTimeoutError):
+                raise RunError(f"a cell ran for more than {timeout} seconds and was stopped") from None
+            if isinstance(exc, DeadKernelError):
+                raise RunError(f"the Python kernel died while running the chapter ({exc}); is the computer short of memory?") from None
+            if isinstance(exc, CellExecutionError):
+                raise _failure(run_nb, exc) from None
+            if isinstance(exc, RuntimeError) and "Kernel" in str(exc):
+                raise RunError(f"the Python kernel that runs the chapter did not start ({exc}); is ipykernel installed in this Python?") from None
+            raise
     result = RunResult(path.stem, path, run_nb, values, inputs, glue_values(run_nb), time.perf_counter() - start)
     if out is not None:
         result.report = write_report(result, out)
@@ -248,6 +258,10 @@ def run_command(
         return 1
     for f in result.inputs:
         rows = f"{f.rows} rows, " if f.rows is not None else ""
+        if f.converted_from:
+            print(f"{f.parameter}: {f.path.name} ({f.converted_from}, converted to '{f.schema}': {rows}checked)", file=stdout)
+            print("\n".join(f"  {line}" for line in (f.conversion or "").splitlines()), file=stdout)
+            continue
         print(f"{f.parameter}: {f.path.name} ({rows}checked against '{f.schema}')" if f.schema else f"{f.parameter}: {f.path.name}", file=stdout)
         for w in f.warnings:
             print(f"  - warning: {w.render()}", file=stderr)
