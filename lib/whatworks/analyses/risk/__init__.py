@@ -23,7 +23,9 @@ Six models are registered in :data:`MODELS`:
     out-of-sample forecasts of the last ten data years inside its training
     window, expected onsets match observed ones
     (:mod:`whatworks.analyses.risk.calibration`, which also reports how well
-    forecasts are calibrated).
+    forecasts are calibrated). :mod:`whatworks.analyses.risk.register` writes
+    the models' forecasts into a register and scores them once the outcomes
+    are in.
 
 The training rows for a model fitted on data up to year ``T`` are the
 country-years up to ``T`` with every predictor and every outcome present
@@ -103,6 +105,15 @@ from whatworks.analyses.risk.panel import (
     sigmoid,
     training_rows,
 )
+from whatworks.analyses.risk.register import (
+    REGISTER_COLUMNS,
+    append_register,
+    code_version,
+    gap_message,
+    read_register,
+    register_forecasts,
+    score_register,
+)
 from whatworks.analyses.risk.scores import (
     RECALL_KS,
     Bootstrap,
@@ -148,11 +159,13 @@ __all__ = [
     "PREDICTOR_LABELS",
     "PROB_MIN",
     "RECALL_KS",
+    "REGISTER_COLUMNS",
     "REPORT_METRICS",
     "Recalibrated",
     "Recalibration",
     "TARGET",
     "TreesFit",
+    "append_register",
     "average_forecasts",
     "backtest",
     "backtest_forecasts",
@@ -165,6 +178,7 @@ __all__ = [
     "calibration_report",
     "calibration_scores",
     "check_countries",
+    "code_version",
     "combine_forecasts",
     "elastic_net_path",
     "first_training_year",
@@ -174,6 +188,7 @@ __all__ = [
     "fit_trees",
     "forecast",
     "forecast_rows",
+    "gap_message",
     "get_model",
     "glmnet_lambdas",
     "glmnet_path_length",
@@ -186,10 +201,13 @@ __all__ = [
     "per_year_recall",
     "pr_auc",
     "rank_desc",
+    "read_register",
     "recalibrate_forecasts",
     "recalibrations",
     "recall_at",
+    "register_forecasts",
     "roc_auc",
+    "score_register",
     "sigmoid",
     "stored_backtest_forecasts",
     "training_base_rates",
