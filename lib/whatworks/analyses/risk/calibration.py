@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from whatworks.analyses.risk.panel import EWP_PREDICTORS, LOAD_PANEL, OUTCOMES, TARGET, sigmoid
-from whatworks.analyses.risk.scores import bootstrap, calibration_line, calibration_scores, logit
+from whatworks.analyses.risk.scores import Bootstrap, bootstrap, calibration_line, calibration_scores, logit
 from whatworks.errors import DataError, require_columns
 
 CALIBRATION_YEARS = 10  # data years of out-of-sample forecasts a window's recalibration is fitted on
@@ -257,6 +257,23 @@ def training_base_rates(panel: pd.DataFrame, data_years: Iterable[int], predicto
 REPORT_METRICS = ("observed", "expected", "exp_obs", "intercept", "slope", "brier", "bss_train", "bss_test")
 
 
+def calibration_bootstrap(
+    views: Mapping[str, pd.DataFrame],
+    panel: pd.DataFrame,
+    n_boot: int = 1000,
+    level: float = 0.9,
+    seed: int = 0,
+    scheme: str = "country",
+) -> Bootstrap:
+    """The paired bootstrap behind :func:`calibration_report` (its ``difference`` compares two views)."""
+    framed = {}
+    for name, view in views.items():
+        require_columns(view, ["ewp_name", "data_year", "risk", "onset"], "calibration_report", f"view {name!r}")
+        rates = training_base_rates(panel, view["data_year"].unique())
+        framed[name] = view.assign(base_rate=view["data_year"].map(rates).to_numpy())
+    return bootstrap(framed, n_boot=n_boot, level=level, seed=seed, scheme=scheme, statistic=calibration_scores)
+
+
 def calibration_report(
     views: Mapping[str, pd.DataFrame],
     panel: pd.DataFrame,
@@ -281,11 +298,5 @@ def calibration_report(
     view sets a two-year risk against a one-year outcome. Returns ``model``,
     ``metric``, ``estimate``, ``low`` and ``high``.
     """
-    framed = {}
-    for name, view in views.items():
-        require_columns(view, ["ewp_name", "data_year", "risk", "onset"], "calibration_report", f"view {name!r}")
-        rates = training_base_rates(panel, view["data_year"].unique())
-        framed[name] = view.assign(base_rate=view["data_year"].map(rates).to_numpy())
-    boot = bootstrap(framed, n_boot=n_boot, level=level, seed=seed, scheme=scheme, statistic=calibration_scores)
-    out = boot.intervals()
+    out = calibration_bootstrap(views, panel, n_boot, level, seed, scheme).intervals()
     return out[out["metric"].isin(REPORT_METRICS)].reset_index(drop=True)
