@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from whatworks.analyses import risk
 from whatworks.analyses.risk import MODELS
 from whatworks.data import load_ewp_predictors
-from whatworks.data.fetch import fetch_all
+from whatworks.data.fetch import fetch, fetch_all
 from whatworks.data.importers import FORMATS, convert_command
 from whatworks.data.registry import sources
 from whatworks.data.schemas import write_template
@@ -191,6 +191,97 @@ def backtest_cmd(
         f"Wrote {len(table)} country-years ({int(table['year'].min())}-{int(table['year'].max())}) to {out}. "
         f"Model '{model}': {int(scores['onsets'])} onsets, recall in the top 30 {scores['recall_30']:.2f}, ROC AUC {scores['roc_auc']:.3f}."
     )
+
+
+def _check_models(names: list[str] | None) -> list[str] | None:
+    for name in names or []:
+        _check_model(name)
+    return names
+
+
+PREDICTORS_SOURCE = "ewp_predictors_2024"  # the registered dataset load_ewp_predictors reads by default
+
+
+@app.command("register")
+def register_cmd(
+    out: Annotated[Path, typer.Option("--out", help="The register (CSV) to add the forecasts to; created if absent, earlier rows kept.")],
+    model: Annotated[
+        list[str] | None, typer.Option("--model", help="A model to register (repeatable; default: every registered model).", callback=_check_models)
+    ] = None,
+    predictors: Annotated[Path | None, PREDICTORS_OPTION] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Training windows fitted at once (processes), for the recalibrated models.")] = 2,
+) -> None:
+    """Register every model's forecast from the panel's last year, before its outcome is known.
+
+    Each row: when it was written, the code version (package version and git commit), the sha256 of the panel
+    file, the model, the data year, the two target years, the country, its risk and rank. Score the rows later
+    with: whatworks score REGISTER --predictors NEWER_PANEL.
+    """
+    names = model or list(MODELS)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("Loading the panel")
+        panel = _load_panel(predictors)
+        try:
+            source_file = predictors if predictors is not None else fetch(PREDICTORS_SOURCE)
+            rows = risk.register_forecasts(
+                panel, [source_file], names, n_jobs=jobs, progress=lambda m: bar.update(task, description=f"Forecasting with '{m}'")
+            )
+        except DataError as exc:
+            typer.echo(f"{predictors or 'published predictors panel'}: {exc}", err=True)
+            raise typer.Exit(1) from None
+    try:
+        risk.append_register(rows, out)
+    except DataError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    year = int(rows["data_year"].iloc[0])
+    typer.echo(
+        f"Registered {len(names)} model(s) x {rows['ewp_name'].nunique()} countries in {out}: "
+        f"forecasts for {rows['target_years'].iloc[0]} from {year} data (code {rows['code_version'].iloc[0]})."
+    )
+
+
+@app.command("score")
+def score_cmd(
+    register: Annotated[Path, typer.Argument(help="A forecast register written by: whatworks register.")],
+    predictors: Annotated[
+        Path | None,
+        typer.Option("--predictors", help="A panel in the 'predictors' layout covering the target years (default: the published one)."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="CSV file to write the scores to.")] = None,
+) -> None:
+    """Score registered forecasts against the onsets a newer panel records in their target years.
+
+    Per model and data year: onsets in the target years, how many were in the top 10, 20 and 30, expected
+    (sum of risks) against observed onsets, and the Brier score. Forecasts whose target years the panel does
+    not yet cover are left out, and said so.
+    """
+    try:
+        reg = risk.read_register(register)
+    except DataError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    panel = _load_panel(predictors)
+    try:
+        scores = risk.score_register(reg, panel)
+    except DataError as exc:
+        typer.echo(f"{register}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    ks = [c for c in scores.columns if c.startswith("caught_")]
+    header = f"{'model':18} {'data':>4} {'targets':>9} {'onsets':>6} " + " ".join(f"{'top ' + c.split('_')[1]:>6}" for c in ks)
+    typer.echo(header + f" {'expected':>8} {'observed':>8} {'brier':>7}")
+    for r in scores.itertuples(index=False):
+        caught = " ".join(f"{getattr(r, c):>6}" for c in ks)
+        typer.echo(f"{r.model:18} {r.data_year:>4} {r.target_years:>9} {r.onsets:>6} {caught} {r.expected:>8.2f} {r.observed:>8} {r.brier:>7.4f}")
+    if scores["onsets_without_forecast"].sum():
+        typer.echo(f"Onsets in countries without a forecast count as missed: {int(scores['onsets_without_forecast'].max())}.")
+    note = risk.gap_message(reg, panel)
+    if note:
+        typer.echo(note, err=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        scores.to_csv(out, index=False)
+        typer.echo(f"Wrote the scores to {out}.")
 
 
 @app.command("run")

@@ -4,7 +4,7 @@ The models work on a country-year panel in the ``predictors`` layout (see
 :func:`whatworks.data.load_ewp_predictors`): one row per country (``ewp_name``)
 and year, the Early Warning Project's 39 predictors and the onset outcomes.
 
-Three models are registered in :data:`MODELS`:
+Six models are registered in :data:`MODELS`:
 
 ``ewp``
     The Early Warning Project's model: elastic-net logistic regression
@@ -18,6 +18,14 @@ Three models are registered in :data:`MODELS`:
     country, inside each training window.
 ``best``
     The average of the two risks above (an equal-weight ensemble).
+``ewp_calibrated``, ``trees_calibrated``, ``best_calibrated``
+    Each of the three with its log-odds shifted so that, over the
+    out-of-sample forecasts of the last ten data years inside its training
+    window, expected onsets match observed ones
+    (:mod:`whatworks.analyses.risk.calibration`, which also reports how well
+    forecasts are calibrated). :mod:`whatworks.analyses.risk.register` writes
+    the models' forecasts into a register and scores them once the outcomes
+    are in.
 
 The training rows for a model fitted on data up to year ``T`` are the
 country-years up to ``T`` with every predictor and every outcome present
@@ -37,9 +45,27 @@ from whatworks.analyses.risk.backtesting import (
     average_forecasts,
     backtest,
     backtest_forecasts,
+    calibrated_forecasts,
     combine_forecasts,
     stored_backtest_forecasts,
     two_year_view,
+)
+from whatworks.analyses.risk.calibration import (
+    CALIBRATION_METHODS,
+    CALIBRATION_YEARS,
+    MIN_EVENTS,
+    REPORT_METRICS,
+    CalibratedFit,
+    Recalibrated,
+    Recalibration,
+    calibration_bootstrap,
+    calibration_report,
+    first_training_year,
+    fit_recalibration,
+    history_years,
+    recalibrate_forecasts,
+    recalibrations,
+    training_base_rates,
 )
 from whatworks.analyses.risk.glmnet import (
     ElasticNetFit,
@@ -80,12 +106,24 @@ from whatworks.analyses.risk.panel import (
     sigmoid,
     training_rows,
 )
+from whatworks.analyses.risk.register import (
+    REGISTER_COLUMNS,
+    append_register,
+    code_version,
+    gap_message,
+    read_register,
+    register_forecasts,
+    score_register,
+)
 from whatworks.analyses.risk.scores import (
     RECALL_KS,
     Bootstrap,
     bootstrap,
     brier,
     calibration,
+    calibration_line,
+    calibration_scores,
+    logit,
     metrics,
     overlap_top,
     per_year_recall,
@@ -102,53 +140,79 @@ __all__ = [
     "AverageFit",
     "BACKTEST_FIRST",
     "BACKTEST_LAST",
-    "LOAD_PANEL",
     "Bootstrap",
+    "CALIBRATION_METHODS",
+    "CALIBRATION_YEARS",
     "CV_SEED",
+    "CalibratedFit",
     "EWP_PREDICTORS",
     "ElasticNetFit",
     "FDEV",
     "Fitted",
+    "LOAD_PANEL",
+    "MIN_EVENTS",
     "MNLAM",
-    "MODEL_LABELS",
     "MODELS",
+    "MODEL_LABELS",
     "Model",
     "ONSET",
     "OUTCOMES",
     "PREDICTOR_LABELS",
     "PROB_MIN",
     "RECALL_KS",
+    "REGISTER_COLUMNS",
+    "REPORT_METRICS",
+    "Recalibrated",
+    "Recalibration",
     "TARGET",
     "TreesFit",
+    "append_register",
     "average_forecasts",
     "backtest",
     "backtest_forecasts",
     "binomial_deviance",
     "bootstrap",
     "brier",
+    "calibrated_forecasts",
+    "calibration_bootstrap",
     "calibration",
+    "calibration_line",
+    "calibration_report",
+    "calibration_scores",
     "check_countries",
+    "code_version",
     "combine_forecasts",
     "elastic_net_path",
+    "first_training_year",
     "fit",
     "fit_elastic_net",
+    "fit_recalibration",
     "fit_trees",
     "forecast",
     "forecast_rows",
+    "gap_message",
     "get_model",
     "glmnet_lambdas",
     "glmnet_path_length",
+    "history_years",
     "limit_threads",
+    "logit",
     "matrix",
     "metrics",
     "overlap_top",
     "per_year_recall",
     "pr_auc",
     "rank_desc",
+    "read_register",
+    "recalibrate_forecasts",
+    "recalibrations",
     "recall_at",
+    "register_forecasts",
     "roc_auc",
+    "score_register",
     "sigmoid",
     "stored_backtest_forecasts",
+    "training_base_rates",
     "training_rows",
     "two_year_view",
 ]

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from whatworks.analyses.risk.models import Model, get_model, rank_desc
+from whatworks.analyses.risk.calibration import Recalibrated, first_training_year, recalibrate_forecasts
+from whatworks.analyses.risk.models import MODELS, Model, get_model, rank_desc
 from whatworks.analyses.risk.panel import (
     BACKTEST_FIRST,
     BACKTEST_LAST,
@@ -55,12 +56,21 @@ def backtest_forecasts(
     beyond the panel are skipped. ``n_jobs`` windows run in parallel (separate
     processes, one thread each); ``progress`` is called with the last training
     year of each finished window.
+
+    A recalibrated model (its fit a :class:`~whatworks.analyses.risk.calibration.Recalibrated`)
+    is backtested from its base model's forecasts, over the windows
+    ``first..last`` and the earlier windows its first recalibrations need
+    (:func:`calibrated_forecasts`): the same forecasts as fitting it window by
+    window, at the cost of its base model.
     """
     m = get_model(model)
     last = min(last, int(panel["year"].max()) - 2)
     years = list(range(first, last + 1))
     if not years:
         raise DataError(f"backtest: the panel ends in {int(panel['year'].max())}; it needs data of {first + 2} or later")
+    if isinstance(m.fit, Recalibrated):
+        cal = m.fit
+        return calibrated_forecasts(panel, cal, first, last, lambda a, b, p: backtest_forecasts(panel, cal.base, a, b, n_jobs, p), progress)
     if n_jobs == 1:
         results: Iterator[pd.DataFrame] = (_one_window(panel, m, t) for t in years)
     else:
@@ -73,6 +83,32 @@ def backtest_forecasts(
         if progress is not None:
             progress(t)
     return pd.concat(out, ignore_index=True)
+
+
+def calibrated_forecasts(
+    panel: pd.DataFrame,
+    cal: Recalibrated,
+    first: int,
+    last: int,
+    base_forecasts: Callable[[int, int, Callable[[int], None] | None], pd.DataFrame],
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Backtest forecasts of windows ``first..last`` of a recalibrated model, from its base model's backtest forecasts.
+
+    ``base_forecasts(a, b, progress)`` gives the base model's forecasts of
+    windows ``a..b``. Window ``T``'s recalibration is fitted on the forecasts
+    of windows ``T - years - 1`` to ``T - 2`` (data years ``T - years + 1`` to
+    ``T``: see :func:`~whatworks.analyses.risk.calibration.recalibrations`), so
+    the base is also run on the ``years + 1`` windows before ``first``, from the
+    first the panel can fit; ``progress`` reports only the windows
+    ``first..last``.
+    """
+    lo = max(first - cal.years - 1, first_training_year(panel, cal.base.predictors))
+    parts = [base_forecasts(lo, first - 1, None)] if lo < first else []
+    parts.append(base_forecasts(first, last, progress))
+    base = pd.concat(parts, ignore_index=True)
+    kept = range(first + 2, int(base["data_year"].max()) + 1)
+    return recalibrate_forecasts(base, panel, cal.years, cal.method, kept, cal.base.predictors)
 
 
 def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> str:
@@ -99,7 +135,7 @@ def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> st
 
 def stored_backtest_forecasts(
     panel: pd.DataFrame,
-    model: str = "best",
+    model: str | Model = "best",
     first: int = BACKTEST_FIRST,
     last: int = BACKTEST_LAST,
     n_jobs: int = 1,
@@ -112,11 +148,16 @@ def stored_backtest_forecasts(
     predictors and outcomes, the model, the years, the source of the fitting modules (FIT_MODULES)
     and the versions of the fitting libraries: any change to one of them
     computes the backtest again. ``best`` is assembled from the stored
-    backtests of its two members (:func:`average_forecasts`).
+    backtests of its two members (:func:`average_forecasts`), a recalibrated
+    model from those of its base (:func:`calibrated_forecasts`; the
+    recalibration itself is not stored).
     """
-    if model == "best":
-        return average_forecasts(*(stored_backtest_forecasts(panel, m, first, last, n_jobs, progress) for m in ("ewp", "trees")))
     m = get_model(model)
+    if m is MODELS["best"]:
+        return average_forecasts(*(stored_backtest_forecasts(panel, name, first, last, n_jobs, progress) for name in ("ewp", "trees")))
+    if isinstance(m.fit, Recalibrated):
+        cal = m.fit
+        return calibrated_forecasts(panel, cal, first, last, lambda a, b, p: stored_backtest_forecasts(panel, cal.base, a, b, n_jobs, p), progress)
     path = cache_dir() / "backtests" / f"{m.name}-{_fingerprint(panel, m, first, last)}.parquet"
     if path.exists():
         return pd.read_parquet(path)

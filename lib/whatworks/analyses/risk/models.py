@@ -1,4 +1,4 @@
-"""The registered risk models (ewp, trees, best), fitting them and forecasting from one year's data."""
+"""The registered risk models (ewp, trees, best and their recalibrated versions), fitting them and forecasting from one year's data."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from whatworks.analyses.risk.calibration import CALIBRATION_YEARS, Recalibrated
 from whatworks.analyses.risk.glmnet import fit_elastic_net
 from whatworks.analyses.risk.panel import EWP_PREDICTORS, forecast_rows, limit_threads, training_rows
 from whatworks.analyses.risk.trees import fit_trees
@@ -55,17 +56,32 @@ def _fit_best(train: pd.DataFrame) -> Fitted:
     return AverageFit({"ewp": fit_elastic_net(train), "trees": fit_trees(train)})
 
 
-MODELS: dict[str, Model] = {
-    m.name: m
-    for m in (
-        Model("ewp", "replication of the Early Warning Project: elastic-net logistic regression, mixing 0.5, lambda.min by 10-fold CV", _fit_ewp),
-        Model("trees", "gradient-boosted trees, depth and rounds chosen by country-grouped CV in each window", _fit_trees),
-        Model("best", "equal-weight average of 'ewp' and 'trees' (the default; the chapter Risks compares the three)", _fit_best),
+_BASE_MODELS = (
+    Model("ewp", "replication of the Early Warning Project: elastic-net logistic regression, mixing 0.5, lambda.min by 10-fold CV", _fit_ewp),
+    Model("trees", "gradient-boosted trees, depth and rounds chosen by country-grouped CV in each window", _fit_trees),
+    Model("best", "equal-weight average of 'ewp' and 'trees' (the default; the chapter Risks compares the three)", _fit_best),
+)
+# Each base model recalibrated inside its training window (see whatworks.analyses.risk.calibration).
+_CALIBRATED_MODELS = tuple(
+    Model(
+        f"{m.name}_calibrated",
+        f"'{m.name}' with its log-odds shifted to match the onsets of its out-of-sample forecasts of the last {CALIBRATION_YEARS} "
+        "data years inside the training window",
+        Recalibrated(m),
     )
-}
+    for m in _BASE_MODELS
+)
+MODELS: dict[str, Model] = {m.name: m for m in (*_BASE_MODELS, *_CALIBRATED_MODELS)}
 
 # How the models are named in charts and tables.
-MODEL_LABELS = {"ewp": "EWP model (replication)", "trees": "Boosted trees", "best": "Average of both (best)"}
+MODEL_LABELS = {
+    "ewp": "EWP model (replication)",
+    "trees": "Boosted trees",
+    "best": "Average of both (best)",
+    "ewp_calibrated": "EWP model, recalibrated",
+    "trees_calibrated": "Boosted trees, recalibrated",
+    "best_calibrated": "Average of both, recalibrated",
+}
 
 
 def get_model(model: str | Model) -> Model:

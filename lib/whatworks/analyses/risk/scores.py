@@ -1,13 +1,14 @@
-"""Scores of a backtest (recall in the top k, ROC and PR AUC, Brier), calibration bins and the paired bootstrap."""
+"""Scores of a backtest (recall in the top k, ROC and PR AUC, Brier), calibration bins and lines, and the paired bootstrap."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from whatworks.analyses.risk.panel import PROB_MIN
 from whatworks.stats import clopper_pearson
 
 # Metrics -----------------------------------------------------------------------
@@ -107,6 +108,75 @@ def calibration(bt: pd.DataFrame, edges: Sequence[float] = (0, 0.01, 0.02, 0.04,
     return g.reset_index(names="bin")
 
 
+def logit(risk: np.ndarray | pd.Series) -> np.ndarray:
+    """Log-odds of probabilities, kept within [PROB_MIN, 1 - PROB_MIN] so that a risk of 0 or 1 stays finite."""
+    p = np.clip(np.asarray(risk, dtype=float), PROB_MIN, 1 - PROB_MIN)
+    return np.log(p / (1 - p))
+
+
+def calibration_line(
+    onset: np.ndarray | pd.Series, risk: np.ndarray | pd.Series, weights: np.ndarray | None = None, slope_fixed: bool = False
+) -> tuple[float, float]:
+    """Intercept and slope of the logistic regression of the outcome on ``logit(risk)`` (statsmodels GLM).
+
+    With ``slope_fixed`` the slope is held at 1 (``logit(risk)`` is an offset)
+    and the intercept alone is fitted: the calibration intercept, or
+    calibration-in-the-large (0 when as many events happen as the risks
+    expect, below 0 when the risks are too high). Otherwise both are fitted:
+    a slope below 1 means risks too extreme, above 1 too timid. Rows with
+    weight 0 are left out; ``weights`` are frequency weights (bootstrap draws).
+    """
+    import statsmodels.api as sm
+
+    y, x = np.asarray(onset, dtype=float), logit(risk)
+    w = _weights(len(y), weights)
+    keep = w > 0
+    y, x, w = y[keep], x[keep], w[keep]
+    if len(y) == 0 or y.min() == y.max():
+        return float("nan"), float("nan")
+    if slope_fixed:
+        fit = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(), offset=x, freq_weights=w).fit()
+        return float(fit.params[0]), 1.0
+    fit = sm.GLM(y, np.column_stack([np.ones(len(y)), x]), family=sm.families.Binomial(), freq_weights=w).fit()
+    return float(fit.params[0]), float(fit.params[1])
+
+
+def calibration_scores(view: pd.DataFrame, weights: np.ndarray | None = None) -> pd.Series:
+    """How far a view's risks are right as probabilities: expected against observed events, calibration line, Brier skill.
+
+    ``view`` has ``onset``, ``risk`` and ``base_rate`` (the reference forecast
+    of each row, e.g. the base rate of its training window). Returns
+    ``country_years``, ``observed`` (events), ``expected`` (sum of risks),
+    ``exp_obs`` (their ratio), ``intercept`` (slope fixed at 1) and ``slope``
+    (see :func:`calibration_line`), ``brier``, ``bss_train`` (Brier skill
+    against ``base_rate``) and ``bss_test`` (against the view's own base rate,
+    the share of its rows with an event: a reference that knows the answer's
+    mean). Rows without a risk are left out.
+    """
+    has = view["risk"].notna().to_numpy()
+    w = _weights(len(view), weights)[has]
+    y, s = view["onset"].to_numpy(dtype=float)[has], view["risk"].to_numpy(dtype=float)[has]
+    ref = view["base_rate"].to_numpy(dtype=float)[has]
+    observed, expected = float((w * y).sum()), float((w * s).sum())
+    rate = observed / w.sum()
+    b = brier(y, s, w)
+    b_train, b_test = brier(y, ref, w), rate * (1 - rate)
+    intercept, _ = calibration_line(y, s, w, slope_fixed=True)
+    _, slope = calibration_line(y, s, w)
+    out = {
+        "country_years": float(w.sum()),
+        "observed": observed,
+        "expected": expected,
+        "exp_obs": expected / observed if observed > 0 else float("nan"),
+        "intercept": intercept,
+        "slope": slope,
+        "brier": b,
+        "bss_train": 1 - b / b_train if b_train > 0 else float("nan"),
+        "bss_test": 1 - b / b_test if b_test > 0 else float("nan"),
+    }
+    return pd.Series(out)
+
+
 # Bootstrap ---------------------------------------------------------------------
 
 
@@ -146,6 +216,7 @@ def bootstrap(
     level: float = 0.9,
     seed: int = 0,
     scheme: str = "stratified",
+    statistic: Callable[[pd.DataFrame, np.ndarray | None], pd.Series] = metrics,
 ) -> Bootstrap:
     """Bootstrap the backtest metrics of several models on the same country-years (paired).
 
@@ -155,7 +226,9 @@ def bootstrap(
     countries with all their years (onsets in the same country are not
     independent), so the number of onsets varies. The same draws are used for
     every model, so differences between models are paired. Draws are applied
-    as weights (how many times each row is drawn).
+    as weights (how many times each row is drawn). ``statistic(frame, weights)``
+    computes the figures of one model (default :func:`metrics`; e.g.
+    :func:`calibration_scores`).
     """
     names = list(backtests)
     first = backtests[names[0]]
@@ -190,8 +263,8 @@ def bootstrap(
     for rep in range(n_boot):
         w = draw()
         for name in names:
-            rows.append({"rep": rep, "model": name, **metrics(frames[name], w).to_dict()})
-    estimates = pd.DataFrame({name: metrics(frames[name]) for name in names}).T
+            rows.append({"rep": rep, "model": name, **statistic(frames[name], w).to_dict()})
+    estimates = pd.DataFrame({name: statistic(frames[name], None) for name in names}).T
     return Bootstrap(pd.DataFrame(rows), estimates, n_boot, level, scheme)
 
 
