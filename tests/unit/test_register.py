@@ -70,7 +70,7 @@ def test_register_holds_each_models_forecast_and_what_made_it(tmp_path: Path, ca
     trees = rows[rows["model"] == "trees"].set_index("ewp_name")["risk"]
     assert best.to_numpy() == pytest.approx(((base + trees.loc[base.index]) / 2).loc[best.index].to_numpy())
     # The calibrated model's history came from the stored backtest of its base (windows 1991-1998 of this panel).
-    assert len(list((cache / "backtests").glob("logit-*.parquet"))) == 1
+    assert sorted(int(f.name.split("-")[1]) for f in (cache / "backtests").glob("logit-*.parquet")) == list(range(1991, 1999))
 
 
 def test_code_version_names_the_commit() -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import synthetic_predictors
 from whatworks.analyses import risk
+from whatworks.analyses.risk import backtesting
 from whatworks.errors import DataError
 from whatworks.run.cli import app
 
@@ -415,22 +416,28 @@ def test_cli_errors(panel_file: Path, tmp_path: Path) -> None:
 def test_stored_backtest_is_reused_and_recomputed_when_the_panel_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHATWORKS_CACHE", str(tmp_path))
     panel = make_panel(n_countries=12, years=range(1980, 1996))
-    calls: list[str] = []
-    real = risk.backtest_forecasts
+    fitted: list[int] = []  # last training year of each window actually fitted
+    real = backtesting._one_window
 
-    def counting(p: pd.DataFrame, model: object, *args: object, **kwargs: object) -> pd.DataFrame:
-        calls.append(risk.get_model(model).name)  # type: ignore[arg-type]
-        return real(p, model, *args, **kwargs)  # type: ignore[arg-type]
+    def counting(p: pd.DataFrame, model: risk.Model, t: int) -> pd.DataFrame:
+        fitted.append(t)
+        return real(p, model, t)
 
-    monkeypatch.setattr("whatworks.analyses.risk.backtesting.backtest_forecasts", counting)
+    monkeypatch.setattr(backtesting, "_one_window", counting)
     first = risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1991)
     again = risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1991)
-    assert calls == ["ewp"]
+    assert fitted == [1988, 1989, 1990, 1991]  # the second call read all four windows from disk
     pd.testing.assert_frame_equal(first, again)
-    pd.testing.assert_frame_equal(first, real(panel, "ewp", first=1988, last=1991))
+    pd.testing.assert_frame_equal(first, risk.backtest_forecasts(panel, "ewp", first=1988, last=1991))
+    fitted.clear()
+    # A change in 1991 reaches the windows that read 1991: those whose data year (T + 2) is 1991 or later.
     changed = panel.copy()
-    changed.loc[0, "discrimpop"] = changed.loc[0, "discrimpop"] + 0.5
+    changed.loc[changed["year"] == 1991, "discrimpop"] += 0.5
     risk.stored_backtest_forecasts(changed, "ewp", first=1988, last=1991)
-    risk.stored_backtest_forecasts(panel, "ewp", first=1988, last=1990)
-    assert calls == ["ewp", "ewp", "ewp"]
-    assert len(list((tmp_path / "backtests").glob("ewp-*.parquet"))) == 3
+    assert fitted == [1989, 1990, 1991]
+    fitted.clear()
+    # A later year added to the panel (a practitioner's update) leaves every window's rows as they were.
+    later = pd.concat([panel, panel[panel["year"] == 1995].assign(year=1996)], ignore_index=True)
+    pd.testing.assert_frame_equal(risk.stored_backtest_forecasts(later, "ewp", first=1988, last=1991), first)
+    assert fitted == []
+    assert len(list((tmp_path / "backtests").glob("ewp-*.parquet"))) == 4 + 3

@@ -71,18 +71,23 @@ def backtest_forecasts(
     if isinstance(m.fit, Recalibrated):
         cal = m.fit
         return calibrated_forecasts(panel, cal, first, last, lambda a, b, p: backtest_forecasts(panel, cal.base, a, b, n_jobs, p), progress)
-    if n_jobs == 1:
-        results: Iterator[pd.DataFrame] = (_one_window(panel, m, t) for t in years)
+    return pd.concat(list(_windows(panel, m, years, n_jobs, progress).values()), ignore_index=True)
+
+
+def _windows(panel: pd.DataFrame, model: Model, years: list[int], n_jobs: int, progress: Callable[[int], None] | None) -> dict[int, pd.DataFrame]:
+    """The forecasts of the windows ``years`` (last training years), by year; ``n_jobs`` windows at once."""
+    if n_jobs == 1 or len(years) < 2:
+        results: Iterator[pd.DataFrame] = (_one_window(panel, model, t) for t in years)
     else:
         from joblib import Parallel, delayed
 
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_one_window)(panel, m, t) for t in years)
-    out = []
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_one_window)(panel, model, t) for t in years)
+    out = {}
     for t, frame in zip(years, results, strict=True):
-        out.append(frame)
+        out[t] = frame
         if progress is not None:
             progress(t)
-    return pd.concat(out, ignore_index=True)
+    return out
 
 
 def calibrated_forecasts(
@@ -111,13 +116,17 @@ def calibrated_forecasts(
     return recalibrate_forecasts(base, panel, cal.years, cal.method, kept, cal.base.predictors)
 
 
-def _fingerprint(panel: pd.DataFrame, model: Model, first: int, last: int) -> str:
-    """A key for stored backtests: the panel's data, the model, the years, the fitting code (FIT_MODULES) and the fitting libraries."""
+def _fingerprint(panel: pd.DataFrame, model: Model, last_train_year: int) -> str:
+    """A key for one stored window: the rows it reads, the model, the window, the fitting code (FIT_MODULES) and libraries.
+
+    Window ``T`` reads the country-years up to ``T + 2`` (training rows up to ``T``, whose outcomes reach
+    ``T + 2``, and the predictors of ``T + 2``), so a panel with a later year added keeps every earlier key.
+    """
     cols = list(dict.fromkeys(["ewp_name", "year", *model.predictors, *[c for c in OUTCOMES if c in panel.columns]]))
-    frame = panel[cols].sort_values(["ewp_name", "year"], ignore_index=True)
+    frame = panel.loc[panel["year"] <= last_train_year + 2, cols].sort_values(["ewp_name", "year"], ignore_index=True)
     h = hashlib.sha256()
     h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    h.update(repr((model.name, model.predictors, first, last)).encode())
+    h.update(repr((model.name, model.predictors, last_train_year)).encode())
     for module in FIT_MODULES:
         h.update(Path(module).read_bytes())
     fit = model.fit
@@ -143,11 +152,12 @@ def stored_backtest_forecasts(
 ) -> pd.DataFrame:
     """:func:`backtest_forecasts` of a registered model, kept on disk so that chapters share one run.
 
-    The result is stored in the cache folder (``WHATWORKS_CACHE``, see
-    :func:`whatworks.data.fetch.cache_dir`) under a key made of the panel's
-    predictors and outcomes, the model, the years, the source of the fitting modules (FIT_MODULES)
-    and the versions of the fitting libraries: any change to one of them
-    computes the backtest again. ``best`` is assembled from the stored
+    Each window is stored in the cache folder (``WHATWORKS_CACHE``, see
+    :func:`whatworks.data.fetch.cache_dir`) under a key made of the rows it reads
+    (the panel's predictors and outcomes up to its data year), the model, the window,
+    the source of the fitting modules (FIT_MODULES) and the versions of the fitting
+    libraries: a change to one of them computes that window again, and a panel with
+    a new year computes only the windows that read it. ``best`` is assembled from the stored
     backtests of its two members (:func:`average_forecasts`), a recalibrated
     model from those of its base (:func:`calibrated_forecasts`; the
     recalibration itself is not stored).
@@ -158,15 +168,23 @@ def stored_backtest_forecasts(
     if isinstance(m.fit, Recalibrated):
         cal = m.fit
         return calibrated_forecasts(panel, cal, first, last, lambda a, b, p: stored_backtest_forecasts(panel, cal.base, a, b, n_jobs, p), progress)
-    path = cache_dir() / "backtests" / f"{m.name}-{_fingerprint(panel, m, first, last)}.parquet"
-    if path.exists():
-        return pd.read_parquet(path)
-    out = backtest_forecasts(panel, m, first, last, n_jobs, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    out.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-    return out
+    last = min(last, int(panel["year"].max()) - 2)
+    years = list(range(first, last + 1))
+    if not years:
+        return backtest_forecasts(panel, m, first, last)  # says why there is no window
+    folder = cache_dir() / "backtests"
+    paths = {t: folder / f"{m.name}-{t}-{_fingerprint(panel, m, t)}.parquet" for t in years}
+    stored = {t: pd.read_parquet(paths[t]) for t in years if paths[t].exists()}
+    if progress is not None:
+        for t in stored:
+            progress(t)
+    fresh = _windows(panel, m, [t for t in years if t not in stored], n_jobs, progress)
+    folder.mkdir(parents=True, exist_ok=True)
+    for t, frame in fresh.items():
+        tmp = paths[t].with_suffix(f".{os.getpid()}.tmp")
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, paths[t])
+    return pd.concat([stored.get(t, fresh.get(t)) for t in years], ignore_index=True)
 
 
 def average_forecasts(*forecasts: pd.DataFrame) -> pd.DataFrame:
