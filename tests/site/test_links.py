@@ -16,7 +16,7 @@ REPORT = ROOT / "test-output" / "external-links.md"
 
 
 def _pages() -> dict[Path, BeautifulSoup]:
-    return {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in SITE.rglob("*.html") if "_static" not in p.parts}
+    return {p.resolve(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in SITE.rglob("*.html") if "_static" not in p.parts}
 
 
 def test_internal_links_and_anchors() -> None:
@@ -27,7 +27,7 @@ def test_internal_links_and_anchors() -> None:
     broken: list[str] = []
     external: dict[str, set[str]] = defaultdict(set)
     for page, soup in pages.items():
-        rel_page = page.relative_to(SITE).as_posix()
+        rel_page = page.relative_to(SITE.resolve()).as_posix()
         for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
             for el in soup.find_all(tag):
                 url = el.get(attr)
@@ -46,7 +46,7 @@ def test_internal_links_and_anchors() -> None:
                     target = target / "index.html"
                 if not target.exists():
                     broken.append(f"{rel_page}: {url} (no such file)")
-                elif fragment and target.suffix == ".html" and fragment not in ids.get(target, _ids_of(target, ids)):
+                elif fragment and target.suffix == ".html" and fragment not in (ids[target] if target in ids else _ids_of(target, ids)):
                     broken.append(f"{rel_page}: {url} (no anchor #{fragment})")
     REPORT.parent.mkdir(exist_ok=True)
     lines = ["# External links (not checked: the tests run offline)", "", "| link | pages |", "|---|---|"]
