@@ -46,19 +46,24 @@ class Problem:
         return text
 
 
-def _fail(path: Path, src: Source, problems: list[Problem]) -> DataError:
+def problems_error(path: Path, reading: str, problems: list[Problem]) -> DataError:
+    """One DataError listing every problem of the file ``path``; ``reading`` says as what it was read (``schema 'events'``)."""
     n = len(problems)
-    head = f"{path}: {n} problem{'s' if n > 1 else ''} found (schema '{src.schema}')"
+    head = f"{path}: {n} problem{'s' if n > 1 else ''} found ({reading})"
     return DataError(head + "\n" + "\n".join(f"  - {p.render()}" for p in problems))
 
 
-def _plain(value: object) -> object:
+def _fail(path: Path, src: Source, problems: list[Problem]) -> DataError:
+    return problems_error(path, f"schema '{src.schema}'", problems)
+
+
+def plain(value: object) -> object:
     """A numpy scalar as the plain Python value, for readable messages."""
     return value.item() if hasattr(value, "item") else value
 
 
 def _examples(values: pd.Series) -> list[tuple[int, object]]:
-    return [(int(i), _plain(v)) for i, v in values.head(MAX_EXAMPLES).items()]
+    return [(int(i), plain(v)) for i, v in values.head(MAX_EXAMPLES).items()]
 
 
 # Reading -------------------------------------------------------------------
@@ -249,7 +254,7 @@ def check_table(df: pd.DataFrame, src: Source, path: str | Path) -> pd.DataFrame
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
-            rows = [(int(i), _plain(v)) for i, v in zip(group["index"], group["failure_case"], strict=True) if pd.notna(i)]
+            rows = [(int(i), plain(v)) for i, v in zip(group["index"], group["failure_case"], strict=True) if pd.notna(i)]
             if check == "not_nullable":
                 rows = [(r, None) for r, _ in rows]
                 msg = f"{len(group)} missing value{'s' if len(group) > 1 else ''}; this column must be complete"
@@ -262,7 +267,7 @@ def check_table(df: pd.DataFrame, src: Source, path: str | Path) -> pd.DataFrame
         dup = df.duplicated(list(src.key), keep=False)
         if dup.any():
             ex = df.loc[dup, list(src.key)].head(MAX_EXAMPLES)
-            rows = [(int(i), tuple(_plain(v) for v in r)) for i, r in zip(ex.index, ex.itertuples(index=False), strict=True)]
+            rows = [(int(i), tuple(plain(v) for v in r)) for i, r in zip(ex.index, ex.itertuples(index=False), strict=True)]
             problems.append(Problem(f"{int(dup.sum())} rows repeat the same {' + '.join(src.key)}", " + ".join(src.key), rows, int(dup.sum())))
     if src.country and not problems:
         problems += _check_countries(df, src)
@@ -293,7 +298,7 @@ def _check_countries(df: pd.DataFrame, src: Source) -> list[Problem]:
     return [
         Problem(
             f"{int(unknown.sum())} rows name a country the crosswalk (data/countries.csv) does not know "
-            f"({values.nunique()} distinct: {', '.join(repr(_plain(v)) for v in values.unique()[:MAX_EXAMPLES])}); "
+            f"({values.nunique()} distinct: {', '.join(repr(plain(v)) for v in values.unique()[:MAX_EXAMPLES])}); "
             "check the spelling, or add the country to data/countries.csv or data/country_aliases.csv",
             spec["column"],
             _examples(values),

@@ -35,10 +35,11 @@ import numpy as np
 import pandas as pd
 
 from whatworks.data.countries import harmonise
-from whatworks.data.files import DELIMITERS, EXCEL_SUFFIXES, MAX_EXAMPLES, NA_VALUES, Problem, check_table, coerce, read_table
+from whatworks.data.files import DELIMITERS, EXCEL_SUFFIXES, MAX_EXAMPLES, NA_VALUES, Problem, check_table, coerce, plain, problems_error, read_table
 from whatworks.data.registry import Column, Source, schema_source
 from whatworks.data.schemas import ENCODING
 from whatworks.errors import DataError
+from whatworks.text import count_noun
 
 __all__ = [
     "FORMATS",
@@ -85,7 +86,7 @@ class Report:
         n = len(values)
         if n:
             what = f"{n} {noun}{'s' if n > 1 else ''} dropped: {why}"
-            examples = list(dict.fromkeys((int(i), _plain(v)) for i, v in values.head(MAX_EXAMPLES * 20).items()))[:MAX_EXAMPLES]
+            examples = list(dict.fromkeys((int(i), plain(v)) for i, v in values.head(MAX_EXAMPLES * 20).items()))[:MAX_EXAMPLES]
             self.dropped_rows.append(Problem(what, column, examples, n))
 
     def render(self) -> str:
@@ -93,7 +94,7 @@ class Report:
         sheets = f" (sheet{'s' if len(self.sheets) > 1 else ''} {', '.join(repr(s) for s in self.sheets)})" if self.sheets else ""
         lines = [
             f"{self.path.name}{sheets}: read as {self.title}, converted to the layout '{self.layout}'.",
-            f"  {_count(self.rows_read, 'row')} read, {_count(self.rows_written, 'row')} written.",
+            f"  {count_noun(self.rows_read, 'row')} read, {count_noun(self.rows_written, 'row')} written.",
         ]
         for head, items in (("Mapped", self.mapped), ("Kept", self.kept), ("Dropped columns", self.dropped_columns)):
             if items:
@@ -142,10 +143,6 @@ class Importer:
 # Small helpers ---------------------------------------------------------------------------------------
 
 
-def _plain(value: object) -> object:
-    return value.item() if hasattr(value, "item") else value
-
-
 def _norm(value: object) -> str:
     """A header cell folded to lower-case letters and digits ('Country/Territory' -> 'countryterritory')."""
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else re.sub(r"[^a-z0-9]", "", str(value).lower())
@@ -157,19 +154,13 @@ def _is_missing(value: object) -> bool:
     return str(value).strip().lower() in MISSING_MARKS
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _names(items: list[str], limit: int = 8) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _fail(path: Path, title: str, problems: list[Problem]) -> DataError:
-    n = len(problems)
-    head = f"{path}: {n} problem{'s' if n > 1 else ''} found (reading it as {title})"
-    return DataError(head + "\n" + "\n".join(f"  - {p.render()}" for p in problems))
+    return problems_error(path, f"reading it as {title}", problems)
 
 
 def _raise(path: Path, report: Report, problems: list[Problem]) -> None:
@@ -245,7 +236,7 @@ def _typed(raw: pd.DataFrame, col: Column, problems: list[Problem]) -> pd.Series
         bad |= (values > col.max).fillna(False)
     if bad.any():
         rule = f"allowed values are {list(col.allowed)}" if col.allowed is not None else f"values must be from {col.min} to {col.max}"
-        examples = [(int(i), _plain(v)) for i, v in raw.loc[bad, col.name].head(MAX_EXAMPLES).items()]
+        examples = [(int(i), plain(v)) for i, v in raw.loc[bad, col.name].head(MAX_EXAMPLES).items()]
         problems.append(Problem(f"{int(bad.sum())} value{'s' if bad.sum() > 1 else ''} out of range: {rule}", col.name, examples, int(bad.sum())))
     return values
 
@@ -292,7 +283,7 @@ def _countries(names: pd.Series, codes: pd.Series | None, system: str, years: pd
     out = pd.Series(np.where(found.notna().to_numpy(), found.to_numpy(), names.to_numpy()), index=names.index, dtype=object)
     n = int(found.notna().sum())
     rest = f"; {names.name} (as the publisher spells it) for the other {len(out) - n}" if n < len(out) else ""
-    report.mapped.append(f"{codes.name} ({what}) -> country, through the book's crosswalk, for {_count(n, 'row')}{rest}")
+    report.mapped.append(f"{codes.name} ({what}) -> country, through the book's crosswalk, for {count_noun(n, 'row')}{rest}")
     return out
 
 
@@ -951,7 +942,7 @@ def _wgi_wide(grid: pd.DataFrame, sheet: str | None, problems: list[Problem]) ->
                     Problem(
                         f"{where}{int(bad.sum())} cells are not numbers",
                         f"{y} {grid.iloc[r_sub, j]}",
-                        [(int(i), _plain(v)) for i, v in body.loc[bad, j].head(MAX_EXAMPLES).items()],
+                        [(int(i), plain(v)) for i, v in body.loc[bad, j].head(MAX_EXAMPLES).items()],
                         int(bad.sum()),
                     )
                 )
@@ -989,7 +980,7 @@ def _wgi_long(grid: pd.DataFrame, sheet: str | None, problems: list[Problem]) ->
             Problem(
                 f"{where}years that are not whole numbers",
                 "year",
-                [(int(i), _plain(v)) for i, v in col["year"][bad].head(MAX_EXAMPLES).items()],
+                [(int(i), plain(v)) for i, v in col["year"][bad].head(MAX_EXAMPLES).items()],
                 int(bad.sum()),
             )
         )
@@ -1001,7 +992,7 @@ def _wgi_long(grid: pd.DataFrame, sheet: str | None, problems: list[Problem]) ->
                     Problem(
                         f"{where}{int(bad.sum())} cells are not numbers",
                         c,
-                        [(int(i), _plain(v)) for i, v in col[c][bad].head(MAX_EXAMPLES).items()],
+                        [(int(i), plain(v)) for i, v in col[c][bad].head(MAX_EXAMPLES).items()],
                         int(bad.sum()),
                     )
                 )
@@ -1162,7 +1153,7 @@ def _fh_sheet(grid: pd.DataFrame, sheet: str | None, problems: list[Problem], re
                     Problem(
                         f"{where}{int(bad.sum())} ratings are not whole numbers from 1 to 7",
                         f"{period[year]} {sub.upper()}",
-                        [(int(i), _plain(v)) for i, v in body.loc[bad, cols[sub]].head(MAX_EXAMPLES).items()],
+                        [(int(i), plain(v)) for i, v in body.loc[bad, cols[sub]].head(MAX_EXAMPLES).items()],
                         int(bad.sum()),
                     )
                 )

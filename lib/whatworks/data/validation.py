@@ -23,7 +23,7 @@ import pandas as pd
 
 from whatworks.data import read_checked, tidy
 from whatworks.data.countries import crosswalk, harmonise
-from whatworks.data.files import MAX_EXAMPLES, Problem
+from whatworks.data.files import MAX_EXAMPLES, Problem, plain
 from whatworks.data.registry import Source, schema_source
 from whatworks.data.schemas import ID_COLUMNS, example_row
 from whatworks.errors import DataError
@@ -86,10 +86,6 @@ def validate_command(path: str | Path, schema: str, strict: bool = False, out: T
 
 
 # Suspicious but legal --------------------------------------------------------
-
-
-def _plain(v: object) -> object:
-    return v.item() if hasattr(v, "item") else v
 
 
 def _names(items: list[str], limit: int = MAX_EXAMPLES) -> str:
@@ -174,7 +170,7 @@ def _panel_warnings(df: pd.DataFrame, country: str, year: str, system: str) -> l
         years = g[year].astype(int).to_numpy()
         for i in range(1, len(years)):
             if years[i] - years[i - 1] > 1:
-                gaps.append((_plain(name), int(years[i - 1]) + 1, int(years[i]) - 1, int(g.index[i])))
+                gaps.append((plain(name), int(years[i - 1]) + 1, int(years[i]) - 1, int(g.index[i])))
     if gaps:
         countries = sorted({c for c, *_ in gaps})
         labels = _labels(d.groupby(country)[year].max().astype(int), system)
@@ -237,7 +233,7 @@ def _constant_columns(df: pd.DataFrame, src: Source) -> list[Problem]:
             continue
         values = df[col.name].dropna()
         if len(values) > 1 and values.nunique() == 1:
-            constant.append((col.name, _plain(values.iloc[0])))
+            constant.append((col.name, plain(values.iloc[0])))
     if not constant:
         return []
     return [
@@ -265,7 +261,7 @@ def _ends_before_start(df: pd.DataFrame, src: Source) -> list[Problem]:
     bad = df[end].notna() & df[start].notna() & (df[end] < df[start])
     if not bad.any():
         return []
-    rows = [(int(i), f"{_plain(s)} to {_plain(e)}") for i, s, e in zip(df.index[bad], df.loc[bad, start], df.loc[bad, end], strict=True)]
+    rows = [(int(i), f"{plain(s)} to {plain(e)}") for i, s, e in zip(df.index[bad], df.loc[bad, start], df.loc[bad, end], strict=True)]
     return [
         Problem(
             f"{_plural(int(bad.sum()), 'row ends', 'rows end')} before {'it starts' if bad.sum() == 1 else 'they start'} ('{end}' < '{start}')",
@@ -287,7 +283,7 @@ def _estimates_out_of_order(df: pd.DataFrame, src: Source) -> list[Problem]:
         bad = bad.fillna(False).astype(bool)
         if bad.any():
             rows = [
-                (int(i), f"{_plain(a)} / {_plain(b)} / {_plain(c)}")
+                (int(i), f"{plain(a)} / {plain(b)} / {plain(c)}")
                 for i, a, b, c in zip(df.index[bad], df.loc[bad, low], df.loc[bad, best], df.loc[bad, high], strict=True)
             ]
             out.append(
@@ -318,7 +314,7 @@ def _future_years(df: pd.DataFrame, src: Source, this_year: int) -> list[Problem
                 Problem(
                     f"{_plural(int(bad.sum()), 'row is', 'rows are')} dated after {this_year}",
                     col.name,
-                    [(int(i), _plain(v)) for i, v in df.loc[bad, col.name].items()],
+                    [(int(i), plain(v)) for i, v in df.loc[bad, col.name].items()],
                     int(bad.sum()),
                 )
             )
