@@ -59,6 +59,12 @@ def test_schema_from_loader_or_name(tiny: Path) -> None:
     assert by_name == {"PREDICTORS_PATH": "predictors", "ODD_PATH": None}  # by name when no loader reads it
 
 
+def test_every_chapter_input_says_what_it_takes() -> None:
+    """Each data input of each chapter has its comment, which `whatworks run --list` and "Using your own data" show."""
+    silent = [f"{chapter}: {p.name}" for chapter, ps in run_params.chapter_inputs().items() for p in ps if p.is_data and not p.comment]
+    assert silent == [], "inputs without a comment on their line in the parameters cell (keep the line within 150 characters)"
+
+
 def test_chapter_inputs_and_table() -> None:
     inputs = run_params.chapter_inputs()
     assert "endings" in inputs and "intro" not in inputs
