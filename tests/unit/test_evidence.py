@@ -202,6 +202,9 @@ def test_summary_is_built_from_the_data(loaded: tuple[pd.DataFrame, pd.DataFrame
     changed = factors.copy()
     changed.loc[changed["factor"].eq("Committed implementer") & changed["tool_name"].eq("Mediation"), "count"] = 7
     assert "27 findings" in ev.summarise_tool("Mediation", ev.factor_table(changed), ev.tool_overview(changed, sources))
+    one = ov.assign(studies_with_average_effect=1, practitioners=1)
+    single = ev.summarise_tool("Mediation", t, one)
+    assert "Of 1 study of its average effect" in single and "Of 1 practitioner interviewed" in single
 
 
 def test_practitioner_vs_research(loaded: tuple[pd.DataFrame, pd.DataFrame]) -> None:

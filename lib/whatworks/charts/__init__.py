@@ -2,7 +2,8 @@
 
 Each chart function takes tidy frames from :mod:`whatworks.analyses` and a title that states the
 finding (computed by the caller), and writes the chart's description (its text alternative) from
-the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``.
+the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``;
+results a reader reads as a table go through :func:`~whatworks.charts.tables.table`.
 """
 
 from whatworks.charts import (
@@ -14,9 +15,11 @@ from whatworks.charts import (
     risk,
     scenario,
     survival,
+    tables,
     triggers,
     windows,
 )
+from whatworks.charts.tables import Table, table
 from whatworks.charts.theme import FONT, GREY, PALETTE, RENDERER, THEME, VEGALITE_MIME, chart_html, chart_id, finding, lighten, setup, theme
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "GREY",
     "PALETTE",
     "RENDERER",
+    "Table",
     "THEME",
     "VEGALITE_MIME",
     "chart_html",
@@ -39,6 +43,8 @@ __all__ = [
     "scenario",
     "setup",
     "survival",
+    "table",
+    "tables",
     "theme",
     "triggers",
     "windows",
