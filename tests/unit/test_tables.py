@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from whatworks.charts.tables import RAW_MISSING, Table, currency, table
+from whatworks.charts.tables import RAW_MISSING, Table, currency, show_table
 
 
 def frame() -> pd.DataFrame:
@@ -39,7 +39,7 @@ LABELS = {
 
 def good() -> Table:
     missing = {"n_events": "not recorded", "risk_factor": "none given"}
-    return table(frame(), LABELS, caption="A test table", formats={"share_yes": ".1%"}, missing=missing, as_of=2025, note="Source: made up.")
+    return show_table(frame(), LABELS, caption="A test table", formats={"share_yes": ".1%"}, missing=missing, as_of=2025, note="Source: made up.")
 
 
 def test_cells_are_formatted_for_readers() -> None:
@@ -73,7 +73,7 @@ def test_html_has_caption_currency_wrapping_and_no_index() -> None:
 
 
 def test_text_is_escaped() -> None:
-    t = table(pd.DataFrame({"a": ["<script>x</script>"]}), {"a": "A & B"}, caption="<b>")
+    t = show_table(pd.DataFrame({"a": ["<script>x</script>"]}), {"a": "A & B"}, caption="<b>")
     assert "<script>" not in t.to_html() and "&lt;script&gt;" in t.to_html() and "A &amp; B" in t.to_html()
 
 
@@ -90,16 +90,24 @@ def test_text_is_escaped() -> None:
 def test_refuses_a_table_a_reader_cannot_read(kwargs: dict, message: str) -> None:
     args = {"caption": "Bad", **kwargs}
     with pytest.raises((ValueError, KeyError), match=message):
-        table(frame(), **args)
+        show_table(frame(), **args)
 
 
 def test_refuses_raw_missing_text_and_object_fractions() -> None:
     with pytest.raises(ValueError, match="would show 'None'"):
-        table(pd.DataFrame({"x": ["a", "None"]}), {"x": "X"}, caption="Bad")
+        show_table(pd.DataFrame({"x": ["a", "None"]}), {"x": "X"}, caption="Bad")
     with pytest.raises(ValueError, match="would show 'nan'"):
-        table(pd.DataFrame({"x": [0.5, 1.0]}), {"x": "X"}, caption="Bad", formats={"x": lambda v: str(v * np.nan)})
+        show_table(pd.DataFrame({"x": [0.5, 1.0]}), {"x": "X"}, caption="Bad", formats={"x": lambda v: str(v * np.nan)})
     with pytest.raises(ValueError, match="has fractions"):
-        table(pd.DataFrame({"x": pd.Series([1, 2.5, "a"], dtype=object)}), {"x": "X"}, caption="Bad")
+        show_table(pd.DataFrame({"x": pd.Series([1, 2.5, "a"], dtype=object)}), {"x": "X"}, caption="Bad")
+
+
+def test_readable_names_are_capitalised_and_internal_ones_refused() -> None:
+    rates = pd.DataFrame({"onset rate (90% interval)": ["1.0% (0.5%-2.0%)"], "country-years": [1200]})
+    t = show_table(rates, list(rates.columns), caption="Rates")
+    assert list(t.cells.columns) == ["Onset rate (90% interval)", "Country-years"] and t.cells.iloc[0, 1] == "1,200"
+    with pytest.raises(ValueError, match="human label"):
+        show_table(frame(), ["country", "share_yes"], caption="Bad", formats={"share_yes": ".1%"})
 
 
 def test_currency_line() -> None:
@@ -107,9 +115,9 @@ def test_currency_line() -> None:
     assert currency(2025.0) == "Data current to 2025."
     assert currency(pd.Timestamp("2026-03-01")) == "Data current to 1 March 2026."
     assert currency("December 2026") == "Data current to December 2026."
-    assert not table(frame(), {"country": "Country"}, caption="No date").notes
+    assert not show_table(frame(), {"country": "Country"}, caption="No date").notes
 
 
 def test_empty_table() -> None:
-    t = table(frame().iloc[:0], {"country": "Country"}, caption="Nothing")
+    t = show_table(frame().iloc[:0], {"country": "Country"}, caption="Nothing")
     assert "(no rows)" in repr(t) and "<tbody></tbody>" in t.to_html()

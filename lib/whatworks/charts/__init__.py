@@ -3,7 +3,7 @@
 Each chart function takes tidy frames from :mod:`whatworks.analyses` and a title that states the
 finding (computed by the caller), and writes the chart's description (its text alternative) from
 the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``;
-results a reader reads as a table go through :func:`~whatworks.charts.tables.table`.
+results a reader reads as a table go through :func:`~whatworks.charts.tables.show_table`.
 """
 
 from whatworks.charts import (
@@ -19,7 +19,7 @@ from whatworks.charts import (
     triggers,
     windows,
 )
-from whatworks.charts.tables import Table, table
+from whatworks.charts.tables import Table, show_table
 from whatworks.charts.theme import FONT, GREY, PALETTE, RENDERER, THEME, VEGALITE_MIME, chart_html, chart_id, finding, lighten, setup, theme
 
 __all__ = [
@@ -42,8 +42,8 @@ __all__ = [
     "risk",
     "scenario",
     "setup",
+    "show_table",
     "survival",
-    "table",
     "tables",
     "theme",
     "triggers",

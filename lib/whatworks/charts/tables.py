@@ -1,13 +1,13 @@
 """Tables for readers: a frame shown with human labels, fixed formats, no ``NaN`` and a currency line.
 
-:func:`table` picks and labels the columns a reader needs, formats every cell with one format per
+:func:`show_table` picks and labels the columns a reader needs, formats every cell with one format per
 column (a Python format spec such as ``".1%"``, ``",.0f"`` or ``"%b %Y"`` for dates, or a function),
 writes missing values as a word chosen per column (``"–"`` unless told), and returns a
 :class:`Table` that shows as HTML (the site, JupyterLab and the runner's report) and as plain text
 (a terminal). It refuses a table a reader could not read: a column without a human label, a
 fractional number without a format, or a cell that would show ``NaN``, ``<NA>`` or ``None``::
 
-    table(top, {"country": "Country", "risk": "Risk"}, formats={"risk": ".1%"},
+    show_table(top, {"country": "Country", "risk": "Risk"}, formats={"risk": ".1%"},
           caption="The ten highest risks for 2026", as_of=2025)
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,7 @@ Format = str | Callable[[object], str]
 MISSING = "–"
 """What a missing value shows unless a column says otherwise."""
 
-RAW_MISSING = frozenset({"nan", "NaN", "<NA>", "None", "NaT", "none", "null"})
+RAW_MISSING = frozenset({"nan", "NaN", "<NA>", "None", "NaT", "null"})
 """Cell texts that betray an unformatted missing value."""
 
 WRAP_AT = 40
@@ -90,9 +90,9 @@ def currency(as_of: object) -> str:
     return f"Data current to {as_of}."
 
 
-def table(
+def show_table(
     frame: pd.DataFrame,
-    columns: Mapping[str, str],
+    columns: Mapping[str, str] | Sequence[str],
     *,
     caption: str,
     formats: Mapping[str, Format] | None = None,
@@ -102,12 +102,17 @@ def table(
 ) -> Table:
     """``frame``'s ``columns`` (name to human label, in the order shown) as a :class:`Table`.
 
+    ``columns`` may also be a list of names that are already readable labels (``"onset rate (90% interval)"``):
+    each is shown with its first letter capitalised.
+
     ``formats`` and ``missing`` are keyed by column name; a column without a format shows whole
     numbers with thousands separators, dates as ``'5 Mar 2021'``, booleans as yes/no and text as it
     is. ``as_of`` adds the line "Data current to ..."; ``note`` a line after it. The index is never
     shown: reset it first if it carries something a reader needs.
     """
     formats, missing = dict(formats or {}), dict(missing or {})
+    if not isinstance(columns, Mapping):
+        columns = {name: str(name)[:1].upper() + str(name)[1:] for name in columns}
     unknown = (set(columns) | set(formats) | set(missing)) - set(frame.columns)
     if unknown:
         raise KeyError(f"table {caption!r}: no column {sorted(unknown)} in the frame")
