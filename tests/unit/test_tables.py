@@ -67,6 +67,7 @@ def test_html_has_caption_currency_wrapping_and_no_index() -> None:
     assert "white-space:normal" in long_cell["style"]
     number_cell = soup.tbody.tr.find_all("td")[2]
     assert "text-align:right" in number_cell["style"]
+    assert "white-space:nowrap" in number_cell["style"]
     text = repr(t)
     assert text.startswith("A test table\n") and text.endswith("Source: made up.")
     assert "NaN" not in text and "<NA>" not in text

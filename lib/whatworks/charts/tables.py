@@ -71,7 +71,8 @@ class Table:
 
     def _cell(self, column: str, value: str) -> str:
         style = f"{_CELL_STYLE};text-align:{self._align(column)}"
-        style += f";white-space:normal;min-width:{WRAP_AT // 2}ch;max-width:{WRAP_AT + 20}ch" if column in self.wrapped else ""
+        # Long text wraps in a column of readable width; numbers, dates and intervals stay on one line.
+        style += f";white-space:normal;min-width:{WRAP_AT // 2}ch;max-width:{WRAP_AT + 20}ch" if column in self.wrapped else ";white-space:nowrap"
         return f'<td style="{style}">{html.escape(value)}</td>'
 
     def _repr_html_(self) -> str:
