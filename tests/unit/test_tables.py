@@ -58,11 +58,15 @@ def test_cells_are_formatted_for_readers() -> None:
 def test_html_has_caption_currency_wrapping_and_no_index() -> None:
     t = good()
     soup = BeautifulSoup(t._repr_html_(), "html.parser")
-    assert soup.caption.get_text() == "A test table"
+    caption = soup.find(class_="ww-table-caption")
+    assert caption.get_text() == "A test table"
+    assert soup.table["aria-labelledby"] == caption["id"] == t.element_id()
+    scroll = soup.find(class_="ww-table-scroll")
+    assert "overflow-x:auto" in scroll["style"] and scroll["tabindex"] == "0" and scroll["aria-labelledby"] == caption["id"]
+    assert caption.find_parent(class_="ww-table-scroll") is None  # never scrolled out of sight
     assert [th.get_text() for th in soup.thead.find_all("th")] == list(LABELS.values())
     assert len(soup.tbody.find_all("tr")) == 3
-    assert [p.get_text() for p in soup.find_all("p")] == ["Data current to 2025.", "Source: made up."]
-    assert "overflow-x:auto" in soup.div["style"]
+    assert [p.get_text() for p in soup.find_all("p", class_="ww-table-note")] == ["Data current to 2025.", "Source: made up."]
     long_cell = soup.tbody.tr.find_all("td")[-1]
     assert "white-space:normal" in long_cell["style"]
     number_cell = soup.tbody.tr.find_all("td")[2]

@@ -14,6 +14,7 @@ fractional number without a format, or a cell that would show ``NaN``, ``<NA>`` 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,10 +33,10 @@ RAW_MISSING = frozenset({"nan", "NaN", "<NA>", "None", "NaT", "null"})
 WRAP_AT = 40
 """A text column whose longest cell is longer than this many characters wraps (and is given room)."""
 
-_TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;font-size:0.92em;line-height:1.35"
+_TABLE_STYLE = "border-collapse:collapse;margin:0 0 0.4em 0;font-size:0.92em;line-height:1.35"
 _CELL_STYLE = "padding:0.3em 0.7em;border-bottom:1px solid #d9d9d9;vertical-align:top"
 _HEAD_STYLE = "padding:0.3em 0.7em;border-bottom:2px solid #6b6b6b;vertical-align:bottom"
-_CAPTION_STYLE = "caption-side:top;text-align:left;font-weight:600;padding:0 0 0.4em 0"
+_CAPTION_STYLE = "margin:1em 0 0.3em 0;font-weight:600"
 _NOTE_STYLE = "margin:0.2em 0 1em 0;font-size:0.85em;color:inherit;opacity:0.8"
 
 
@@ -50,16 +51,28 @@ class Table:
     wrapped: frozenset[str]
 
     def to_html(self) -> str:
-        """The table as one HTML fragment (scrolls sideways inside its box when wider than a phone)."""
+        """The table as one HTML fragment.
+
+        The caption stands above the table, outside the box that scrolls sideways when the table is
+        wider than a phone, so that it is never cut off; the table and the scrolling box (focusable,
+        for keyboards) are named by it.
+        """
         head = "".join(f'<th scope="col" style="{_HEAD_STYLE};text-align:{self._align(c)}">{html.escape(c)}</th>' for c in self.cells.columns)
         rows = "".join("<tr>" + "".join(self._cell(c, v) for c, v in row.items()) + "</tr>" for _, row in self.cells.iterrows())
         notes = "".join(f'<p class="ww-table-note" style="{_NOTE_STYLE}">{html.escape(n)}</p>' for n in self.notes)
+        name = self.element_id()
         return (
-            '<div class="ww-table" style="overflow-x:auto;max-width:100%">'
-            f'<table class="ww-table" style="{_TABLE_STYLE}">'
-            f'<caption style="{_CAPTION_STYLE}">{html.escape(self.caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{notes}</div>"
+            '<div class="ww-table">'
+            f'<p class="ww-table-caption" id="{name}" style="{_CAPTION_STYLE}">{html.escape(self.caption)}</p>'
+            f'<div class="ww-table-scroll" role="region" tabindex="0" aria-labelledby="{name}" style="overflow-x:auto;max-width:100%">'
+            f'<table aria-labelledby="{name}" style="{_TABLE_STYLE}">'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{notes}</div>"
         )
+
+    def element_id(self) -> str:
+        """A stable id for the caption, from the caption and the cells (two tables on a page differ in one or the other)."""
+        digest = hashlib.sha1((self.caption + self.cells.to_csv(index=False)).encode(), usedforsecurity=False).hexdigest()
+        return f"ww-table-{digest[:12]}"
 
     def to_text(self) -> str:
         """The table as plain text for a terminal: caption, the cells, the notes."""
