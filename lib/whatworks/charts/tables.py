@@ -40,7 +40,7 @@ _CAPTION_STYLE = "margin:1em 0 0.3em 0;font-weight:600"
 _NOTE_STYLE = "margin:0.2em 0 1em 0;font-size:0.85em;color:inherit;opacity:0.8"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
     """A formatted table: ``cells`` holds the text of every cell under its human label."""
 
