@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from pybtex.plugin import register_plugin
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.formatting.unsrt import date
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
-from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, sentence
 
 NAME = "whatworks"
