@@ -35,7 +35,8 @@ def test_current_to_is_computed_from_the_file() -> None:
     assert data.current_to("powell_thyne_coups_2022") == pd.Timestamp(int(last["year"]), int(last["month"]), 1).strftime("%B %Y")
     assert data.current_to("ewp_coup_years_1950_2024") == str(int(data.load_coup_years()["year"].max()))
     episodes = data.load_mk_episodes()
-    assert data.coverage("ewp_mass_killing_events_2025").span == f"{episodes['start_year'].min()}-{int(episodes[['start_year', 'end_year']].max().max())}"
+    last = int(episodes[["start_year", "end_year"]].max().max())
+    assert data.coverage("ewp_mass_killing_events_2025").span == f"{episodes['start_year'].min()}-{last}"
 
 
 def test_same_as_and_stated_coverage() -> None:
