@@ -39,6 +39,11 @@ def test_current_to_is_computed_from_the_file() -> None:
     assert data.coverage("ewp_mass_killing_events_2025").span == f"{episodes['start_year'].min()}-{last}"
 
 
+def test_span_text() -> None:
+    assert data.coverage("powell_thyne_coups_2022").span.endswith(" to November 2022")
+    assert data.coverage("ewp_coup_years_1950_2024").span == "1950-2024"
+
+
 def test_same_as_and_stated_coverage() -> None:
     assert data.coverage("tfap_factors_2025").span == data.coverage("tfap_sources_2025").span
     assert data.coverage("tfap_factors_2025").basis.startswith("publication years")

@@ -37,8 +37,10 @@ class Coverage:
 
     @property
     def span(self) -> str:
-        """``first-last``, or one period when they are the same."""
-        return self.first if self.first == self.last else f"{self.first}-{self.last}"
+        """``1960-2024``, ``May 1950 to November 2022``, or one period when first and last are the same."""
+        if self.first == self.last:
+            return self.first
+        return f"{self.first}-{self.last}" if self.resolution == "year" else f"{self.first} to {self.last}"
 
 
 def periods(df: pd.DataFrame, src: Source, spec: CoverageSpec) -> pd.Series:
