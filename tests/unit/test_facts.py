@@ -1,4 +1,4 @@
-"""Hand-compiled fact tables: every row cites a source."""
+"""Hand-compiled fact tables: every row cites a source; no status that can no longer be true."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from whatworks.analyses import triggers
 from whatworks.data import load_facts
 from whatworks.errors import DataError
 from whatworks.paths import DATA_DIR
@@ -41,3 +42,25 @@ def test_fact_columns_can_be_read_as_text() -> None:
     as_text = load_facts("framework_of_analysis_triggers", text=("indicator",))
     assert "8.10" in set(as_text["indicator"]) and "8.1" in set(as_text["indicator"])
     assert as_text["indicator"].is_unique
+
+
+ELECTION_STATUSES = {"held", "scheduled", "date passed; held? not verified"}
+
+
+def test_no_election_row_is_stale() -> None:
+    """No 'scheduled' election whose date has passed, by its own status_as_of or by today: update the table."""
+    el = load_facts("elections_scheduled")
+    assert set(el["status"]) <= ELECTION_STATUSES, set(el["status"]) - ELECTION_STATUSES
+    stale = triggers.stale_elections(el)
+    shown = stale[["country", "expected_date", "status", "reason"]]
+    assert stale.empty, f"data/elections_scheduled.csv: rows that can no longer be true, update them:\n{shown}"
+    compiled = pd.to_datetime(el["compiled"])
+    assert (pd.to_datetime(el["status_as_of"]) <= compiled).all(), "a status_as_of after the table's compilation date"
+    assert triggers.stale_elections(el, today=compiled.max()).empty
+
+
+def test_stale_election_check_fails_on_a_stale_row() -> None:
+    el = load_facts("elections_scheduled")
+    bad = el.copy()
+    bad.loc[bad["country"].eq("Ethiopia"), "status"] = "scheduled"
+    assert list(triggers.stale_elections(bad)["country"]) == ["Ethiopia"]
