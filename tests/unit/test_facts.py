@@ -48,15 +48,18 @@ ELECTION_STATUSES = {"held", "scheduled", "date passed; held? not verified"}
 
 
 def test_no_election_row_is_stale() -> None:
-    """No 'scheduled' election whose date has passed, by its own status_as_of or by today: update the table."""
+    """No 'scheduled' election whose date had passed when the table was compiled (by its own status_as_of or the compilation date).
+
+    A row that goes stale later (its date passes after the compilation) is shown as "date passed" and left out of the
+    elections ahead by the trigger watch itself (tests/unit/test_triggers.py); it does not fail the build on a calendar date.
+    """
     el = load_facts("elections_scheduled")
     assert set(el["status"]) <= ELECTION_STATUSES, set(el["status"]) - ELECTION_STATUSES
-    stale = triggers.stale_elections(el)
+    compiled = pd.to_datetime(el["compiled"])
+    stale = triggers.stale_elections(el, today=compiled.max())
     shown = stale[["country", "expected_date", "status", "reason"]]
     assert stale.empty, f"data/elections_scheduled.csv: rows that can no longer be true, update them:\n{shown}"
-    compiled = pd.to_datetime(el["compiled"])
     assert (pd.to_datetime(el["status_as_of"]) <= compiled).all(), "a status_as_of after the table's compilation date"
-    assert triggers.stale_elections(el, today=compiled.max()).empty
 
 
 def test_stale_election_check_fails_on_a_stale_row() -> None:

@@ -296,8 +296,17 @@ def test_trigger_watch(events: pd.DataFrame) -> None:
     elections["status_as_of"] = ["2010-06-01", "2010-06-01"]
     # The dated events end in 2005 (Mali's coup of March 2002); the year list carries Mali to 2008.
     coup_years = pd.DataFrame({"ewp_name": ["Mali", "Mali"], "year": [2002, 2008]})
-    with pytest.raises(DataError, match=r"disagree for Mali \(flag yes, latest Mar 2002\)"):
-        triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, today="2010-12-31")
+    # Without the year list the panel's flag (an attempt in 2006-2010) and the dated record (2002) disagree: the row says so.
+    clash = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, today="2010-12-31").set_index("ewp_name")
+    assert clash.loc["Mali", "coup_clash"] and clash.loc["Mali", "coup_5yr"]
+    assert clash.loc["Mali", "last_coup_label"] == "Mar 2002 (the panel records an attempt in 2006-2010; the coup record does not)"
+    assert not clash.loc["Chad", "coup_clash"]
+    # An election whose date has passed while its row still says 'scheduled' is not ahead, and says why.
+    late = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, coup_years=coup_years, today="2013-01-01")
+    late = late.set_index("ewp_name")
+    assert (
+        late.loc["Ghana", "elections"] == "" and "date passed; the last source, of 2010-06-01, said scheduled" in late.loc["Ghana", "elections_past"]
+    )
     watch = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, coup_years=coup_years, today="2010-12-31")
     watch = watch.set_index("ewp_name")
     assert list(watch.index) == ["Mali", "Chad", "Ghana"]

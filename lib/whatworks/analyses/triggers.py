@@ -671,15 +671,16 @@ def trigger_watch(
     ``rank``); ``panel`` gives ``coup.try.5yr`` for ``year`` (a coup attempt in
     the five years ``year - 4 .. year``, EWP coding); ``events`` the coup events and
     ``coup_years`` the coup years after them (:func:`coup_record`: the latest one is shown,
-    with its source); a country flagged in the panel whose latest coup is older than the five
-    years, or the reverse, raises a DataError (the two columns would contradict each other).
+    with its source); where the panel's flag and the coup record disagree (a panel newer or
+    older than the record), ``coup_clash`` is true and ``last_coup_label`` says so.
     ``battle_years`` is :func:`battle_death_jumps` (battle deaths and jump in ``year``);
     ``elections`` a fact table with ``country``, ``election``, ``expected_date``, ``status``
     and ``status_as_of`` (rows whose country is not in the crosswalk raise an error): only
     elections still ahead on ``today`` count (:func:`upcoming_elections`); held ones and ones
-    whose date has passed are listed apart. Returns one row per country with ``coup_5yr``,
+    whose date has passed are listed apart (a ``scheduled`` row whose date has passed reads
+    "date passed"). Returns one row per country with ``coup_5yr``,
     ``last_coup`` (date, or NaT for a year only), ``last_coup_year``, ``last_coup_label``,
-    ``last_coup_source``, ``battle_deaths``, ``jump``, ``elections`` (those ahead, text),
+    ``last_coup_source``, ``coup_clash``, ``battle_deaths``, ``jump``, ``elections`` (those ahead, text),
     ``elections_past`` (text) and ``triggers`` (how many of the three apply).
     """
 
@@ -697,18 +698,21 @@ def trigger_watch(
     out["battle_deaths"] = out["battle_deaths"].fillna(0).astype(int)
     out["jump"] = out["jump"].astype("boolean").fillna(False).astype(bool)
     out["coup_5yr"] = out["coup_5yr"].fillna(0).astype(int).astype(bool)
-    if len(rec):
-        recent = out["last_coup_year"].ge(year - 4).fillna(False).astype(bool)
-        clash = out[out["coup_5yr"] != recent]
-        if len(clash):
-            rows = ", ".join(f"{r.country} (flag {'yes' if r.coup_5yr else 'no'}, latest {r.last_coup_label or 'none'})" for r in clash.itertuples())
-            raise DataError(
-                f"trigger_watch: the panel's coup.try.5yr for {year} and the coup record disagree for {rows}; "
-                "give coup_years (data.load_coup_years()) for coups after the dated events end"
-            )
+    recent = out["last_coup_year"].ge(year - 4).fillna(False).astype(bool)
+    # A panel newer or older than the coup record (a practitioner's own) can disagree with it: say so on the row.
+    out["coup_clash"] = (out["coup_5yr"] != recent) if len(rec) else False
+    out.loc[out["coup_clash"] & out["coup_5yr"], "last_coup_label"] = (
+        out["last_coup_label"].replace("", "none recorded") + f" (the panel records an attempt in {year - 4}-{year}; the coup record does not)"
+    )
+    out.loc[out["coup_clash"] & ~out["coup_5yr"], "last_coup_label"] = (
+        out["last_coup_label"] + f" (the panel records no attempt in {year - 4}-{year})"
+    )
     el = harmonise(elections.copy(), "country", "name")
     el["ewp_name"] = el["ewp_name"].astype(str)
-    el["text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + el["status"] + ", as of " + el["status_as_of"].astype(str) + ")"
+    stale = el.index.isin(stale_elections(el, today).index)
+    status = el["status"].astype(str).where(~stale, "date passed; the last source, of " + el["status_as_of"].astype(str) + ", said scheduled")
+    el["text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + status + ", as of " + el["status_as_of"].astype(str) + ")"
+    el.loc[stale, "text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + status + ")"
     ahead = upcoming_elections(el, today)
     out["elections"] = out["ewp_name"].map(ahead.groupby("ewp_name")["text"].agg("; ".join)).fillna("")
     past = el[~el.index.isin(ahead.index)]
