@@ -22,13 +22,14 @@ def finding(key: str = "a", **kw: object) -> Finding:
 
 
 def test_difference_wording_follows_the_interval() -> None:
-    noise = findings.difference(0.03, -0.05, 0.10, "+.2f", 0.9, "recall", "the replication")
-    assert noise.startswith("within the noise: +0.03 in recall") and "90% interval -0.05 to +0.10" in noise
-    up = findings.difference(0.05, 0.01, 0.09, "+.2f", 0.9, "recall", "the replication")
-    assert up.startswith("higher than the replication by +0.05") and "noise" not in up
-    down = findings.difference(-0.05, -0.09, -0.01, "+.2f", 0.9, "recall", "the replication")
-    assert down.startswith("lower than the replication by -0.05")
+    assert findings.difference(0.03, -0.05, 0.10, "+.2f", 0.9) == "within the noise: +0.03 (90% interval -0.05 to +0.10)"
+    assert findings.difference(0.05, 0.01, 0.09, "+.2f", 0.9) == "a gain: +0.05 (90% interval +0.01 to +0.09)"
+    assert findings.difference(-0.05, -0.09, -0.01, "+.2f", 0.9) == "a loss: -0.05 (90% interval -0.09 to -0.01)"
     assert findings.spans_zero(-0.1, 0.1) and findings.spans_zero(0.0, 0.2) and not findings.spans_zero(0.01, 0.2)
+
+
+def test_article_follows_the_number_as_read() -> None:
+    assert [findings.article(w) for w in ("87%", "8%", "11%", "18 years", "800", "13%", "1%", "110%", "71%")] == ["an"] * 5 + ["a"] * 4
 
 
 def test_share_and_interval_words() -> None:
@@ -114,14 +115,15 @@ def test_risks_findings_follow_the_data() -> None:
     assert (noise["recall"].low, noise["recall"].high, noise["recall"].level) == (0.4, 0.9, 0.9)
     assert "33.3% of flagged" in noise["precision"].text and "1.3 times the base rate" in noise["precision"].text
     assert noise["precision"].headline == "But most flagged countries see none."
-    assert "13.0% (A)" in noise["top-risk"].text and "87% chance of no new mass killing" in noise["top-risk"].text
+    assert "13.0% (A)" in noise["top-risk"].text and "an 87% chance of no new mass killing" in noise["top-risk"].text
     assert "too high (6 expected against 3 observed" in noise["top-risk"].text
     assert noise["gain"].headline == "Better models are hard to prove." and "within the noise" in noise["gain"].text
     sure = {f.key: f for f in build_risks(d_low=0.1, d_high=0.5, d_est=1 / 3, top_risk=0.6).findings}
-    assert "within the noise" not in sure["gain"].text and sure["gain"].text.startswith("The average's recall in the top 2 is higher")
+    assert "within the noise" not in sure["gain"].text and "between the average and the replication is a gain: +0.33" in sure["gain"].text
+    assert sure["gain"].headline == "The average does better, and the interval shows it."
     assert sure["top-risk"].headline == "The top risk is more likely than not."
     worse = {f.key: f for f in build_risks(d_low=-0.5, d_high=-0.1, d_est=-1 / 3, top_risk=0.1).findings}
-    assert "lower than the replication by -0.33" in worse["gain"].text
+    assert "is a loss: -0.33" in worse["gain"].text and worse["gain"].headline == "The average does worse than the replication."
 
 
 def test_endings_findings_follow_the_data() -> None:

@@ -132,18 +132,22 @@ def spans_zero(low: float, high: float) -> bool:
     return low <= 0 <= high
 
 
-def difference(estimate: float, low: float, high: float, fmt: str, level: float, measure: str, than: str) -> str:
-    """A paired difference in words whose direction follows the interval.
+def difference(estimate: float, low: float, high: float, fmt: str, level: float) -> str:
+    """A paired difference in words whose direction follows its interval.
 
-    ``difference(0.03, -0.05, 0.10, "+.2f", 0.9, "recall", "the replication")`` is
-    ``'within the noise: +0.03 in recall against the replication (90% interval -0.05 to +0.10)'``; an interval above zero
-    gives ``'higher than the replication by +0.03 in recall (...)'``, one below zero ``'lower than ...'``.
+    ``difference(0.03, -0.05, 0.10, "+.2f", 0.9)`` is ``'within the noise: +0.03 (90% interval -0.05 to +0.10)'``; an
+    interval above zero gives ``'a gain: ...'``, one below zero ``'a loss: ...'``.
     """
-    iv = interval(low, high, fmt, level)
-    if spans_zero(low, high):
-        return f"within the noise: {estimate:{fmt}} in {measure} against {than} ({iv})"
-    word = "higher" if low > 0 else "lower"
-    return f"{word} than {than} by {estimate:{fmt}} in {measure} ({iv})"
+    word = "within the noise" if spans_zero(low, high) else ("a gain" if low > 0 else "a loss")
+    return f"{word}: {estimate:{fmt}} ({interval(low, high, fmt, level)})"
+
+
+def article(word: str) -> str:
+    """``'a'`` or ``'an'`` before a word or number as it is read aloud: 'an 87% chance', 'a 13% chance', 'an 11-year run'."""
+    head = word.lstrip("(")
+    if re.match(r"(8|11|18)(\d{2})*(?!\d)|8\d|8\.|11\.|18\.", head) or re.match(r"[aeiou]", head, re.I):
+        return "an"
+    return "a"
 
 
 def share_of(part: int, whole: int, noun: str) -> str:

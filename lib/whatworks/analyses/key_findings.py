@@ -8,13 +8,11 @@ from the numbers. The record and its rendering are in :mod:`whatworks.analyses.f
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from whatworks.analyses.findings import ChapterFindings, Finding, difference, interval, share_of
+from whatworks.analyses.findings import ChapterFindings, Finding, article, difference, interval, share_of, spans_zero
 from whatworks.errors import require_columns
-from whatworks.text import pct
+from whatworks.text import lower_first, pct
 
 EWP = "Early Warning Project data, our computation"
 
@@ -137,7 +135,7 @@ def risks(
             "top-risk",
             "The top risk is not a prediction." if top["risk"] < 0.5 else "The top risk is more likely than not.",
             f"For {forecast_year + 1}-{forecast_year + 2} the highest risk is {pct(top['risk'], 1)} ({top['country']}): "
-            f"a {pct(1 - top['risk'], 0)} chance of no new mass killing. {calib_text}",
+            f"{article(pct(1 - top['risk'], 0))} {pct(1 - top['risk'], 0)} chance of no new mass killing. {calib_text}",
             "the-ranking-for-the-coming-two-years",
             "The ranking for the coming two years",
             EWP,
@@ -147,13 +145,21 @@ def risks(
         )
     )
     d = diff.loc[f"recall_{top_k}"]
-    hard = math.isclose(d["low"], 0) or d["low"] < 0 < d["high"]
+    gain_headline = (
+        "Better models are hard to prove."
+        if spans_zero(d["low"], d["high"])
+        else (
+            f"The {model_label} does better, and the interval shows it."
+            if d["low"] > 0
+            else f"The {model_label} does worse than the {baseline_label}."
+        )
+    )
     out.append(
         Finding(
             "gain",
-            "Better models are hard to prove." if hard else f"The {model_label} does better, and the interval shows it.",
-            f"The {model_label}'s recall in the top {top_k} is "
-            + difference(d["estimate"], d["low"], d["high"], "+.2f", level, "recall", f"the {baseline_label}")
+            gain_headline,
+            f"The difference in recall in the top {top_k} between the {model_label} and the {baseline_label} is "
+            + difference(d["estimate"], d["low"], d["high"], "+.2f", level)
             + ".",
             "testing-the-model-out-of-sample",
             "Testing the model out of sample",
@@ -280,3 +286,377 @@ def endings(
         )
     )
     return ChapterFindings("endings", "How atrocities end", tuple(out))
+
+
+def windows(leads: pd.DataFrame, shares: pd.DataFrame, cases: pd.DataFrame, *, top_k: int, level: float, near: int = 50) -> ChapterFindings:
+    """Windows of opportunity: how often the ranking warned, how long the warning was, the surprises, the documented cases.
+
+    ``leads`` is :func:`windows.warning_times` (one row per onset: ``year``, ``lead``, ``rank``, ``censored``), ``shares``
+    :func:`windows.warning_shares` at ``level`` with the thresholds 1 and 3 among them, ``cases`` the hand-compiled
+    table of prevention windows (``window_used``: yes or no; ``trigger_year``; ``source``).
+    """
+    require_columns(leads, ["year", "lead", "rank", "censored"], "key_findings.windows", "leads", "windows.warning_times")
+    require_columns(cases, ["window_used", "trigger_year"], "key_findings.windows", "cases", "data.load_facts('prevention_windows')")
+    s = shares.set_index("years")
+    first, last = int(leads["year"].min()), int(leads["year"].max())
+    n = len(leads)
+    src = "Early Warning Project data, backtest of the Risks chapter, our computation"
+    one, three = s.loc[1], s.loc[3]
+    warned = leads[leads["lead"] > 0]
+    none = leads[leads["lead"] == 0]
+    close = none[none["rank"].between(top_k + 1, near)]
+    section, title = "how-much-warning-did-the-ranking-give", "How much warning did the ranking give?"
+    out = [
+        Finding(
+            "warned",
+            f"{_most(one['share']).capitalize()} onsets came in a country already on the list.",
+            f"{share_of(int(one['with_warning']), int(one['onsets']), 'onsets')} from {first} to {last} were in a country already in "
+            f"the top {top_k} in the year of the onset ({pct(one['share'], 0)}; {interval(100 * one['low'], 100 * one['high'], '.0f', level)}%).",
+            section,
+            title,
+            src,
+            str(last),
+            value=float(one["share"]),
+            low=float(one["low"]),
+            high=float(one["high"]),
+            level=level,
+            unit="share of onsets",
+        ),
+        Finding(
+            "long",
+            "The warning is often long." if three["share"] >= 0.45 else "The warning is usually short.",
+            f"{pct(three['share'], 0)} had at least three years of warning ({int(three['with_warning'])} of {int(three['onsets'])}, "
+            f"{int(three['left_out'])} censored runs set aside; {interval(100 * three['low'], 100 * three['high'], '.0f', level)}%)"
+            + (f"; the median warning of those warned was {warned['lead'].median():.0f} years." if len(warned) else "."),
+            section,
+            title,
+            src,
+            str(last),
+            value=float(three["share"]),
+            low=float(three["low"]),
+            high=float(three["high"]),
+            level=level,
+            unit="share of onsets",
+        ),
+        Finding(
+            "surprises",
+            "Expect surprises." if len(none) else "No onset came from outside the list.",
+            f"{share_of(len(none), n, 'onsets')} came from outside the top {top_k}"
+            + (f"; {len(close)} of them in countries ranked {top_k + 1} to {near}." if len(none) else "."),
+            section,
+            title,
+            src,
+            str(last),
+            value=float(len(none)),
+            unit="onsets",
+        ),
+    ]
+    used = int(cases["window_used"].eq("yes").sum())
+    missed = int(cases["window_used"].eq("no").sum())
+    out.append(
+        Finding(
+            "cases",
+            "Documented windows: used and missed.",
+            f"Of {len(cases)} documented cases, the window was used in {used} and missed in {missed}. A handful of well-documented "
+            "cases illustrates what was possible; it cannot estimate what works.",
+            "windows-in-practice",
+            "Windows in practice",
+            "data/prevention_windows.csv, compiled by hand from the reports cited in it",
+            str(int(cases["trigger_year"].max())),
+            value=float(used),
+            unit="cases",
+        )
+    )
+    return ChapterFindings("windows", "Windows of opportunity", tuple(out))
+
+
+def triggers(
+    by_risk: pd.DataFrame,
+    rates: dict[str, pd.DataFrame],
+    phase: pd.Series,
+    by_month: pd.Series,
+    *,
+    horizon: int,
+    level: float,
+    years: tuple[int, int],
+    deco_years: tuple[int, int],
+    event: str = "coup",
+) -> ChapterFindings:
+    """Triggers: onsets concentrate where risk is already high, what a coup adds there, the calendar of elections, escalation.
+
+    ``by_risk`` is :func:`triggers.within_rate` by tercile of prior risk (``risk_group``, ``event``, ``onsets``,
+    ``country_years``, ``rate``, ``rate_low``, ``rate_high``) over ``years``; ``rates`` maps "a jump in battle deaths",
+    "a coup or attempt" and "deadly electoral violence" to :func:`triggers.within_rate` tables indexed by their flag;
+    ``phase`` the share of electoral-violence deaths by phase (``before``, ``polling day``, ``after``) and
+    ``by_month`` deaths by month relative to the vote, over DECO's ``deco_years``; ``event`` names the events studied ("coup", or "event" for a
+    practitioner's own).
+    """
+    require_columns(by_risk, ["risk_group", "event", "onsets", "country_years", "rate", "rate_low", "rate_high"], "key_findings.triggers", "by_risk")
+    br = by_risk.set_index(["risk_group", "event"])
+    total = int(by_risk["onsets"].sum())
+    high = int(by_risk.loc[by_risk["risk_group"] == "high", "onsets"].sum())
+    low_after = int(br.loc[("low", True), "onsets"]) if ("low", True) in br.index else 0
+    ewp = "Early Warning Project data, Powell and Thyne coup data, our computation"
+    first, last = years
+    out = [
+        Finding(
+            "prior-risk",
+            "Triggers matter in countries already at risk.",
+            f"From {first} to {last}, {high} of the {total} country-years followed by an onset within {horizon} years were in the top "
+            "third of prior risk"
+            + (f"; no {event} in the lowest tercile was followed by one." if low_after == 0 else f"; {low_after} followed a {event} in the lowest."),
+            "coups-and-what-follows-them",
+            "Coups and what follows them",
+            ewp,
+            str(last),
+            value=high / total if total else None,
+            unit="share of onsets",
+        )
+    ]
+    ev, no = br.loc[("high", True)], br.loc[("high", False)]
+    noise = ev["rate_low"] <= no["rate"] <= ev["rate_high"]
+    out.append(
+        Finding(
+            "coups",
+            f"After a {event}, a raised risk is hard to prove." if noise else f"A {event} goes with more onsets in high-risk countries.",
+            f"In the top tercile, {pct(ev['rate'], 1)} of the {int(ev['country_years'])} {event} years were followed by an onset within "
+            f"{horizon} years ({interval(100 * ev['rate_low'], 100 * ev['rate_high'], '.1f', level)}%), against {pct(no['rate'], 1)} "
+            "of other top-tercile years" + (": within the noise." if noise else "."),
+            "coups-and-what-follows-them",
+            "Coups and what follows them",
+            ewp,
+            str(last),
+            value=float(ev["rate"]),
+            low=float(ev["rate_low"]),
+            high=float(ev["rate_high"]),
+            level=level,
+            unit="share of country-years",
+        )
+    )
+    near = by_month.loc[-1:1].sum() / by_month.sum()
+    out.append(
+        Finding(
+            "elections",
+            "Elections are the one trigger with a date.",
+            f"{pct(near, 0)} of the deaths in deadly electoral violence fell from the month before the vote to the month after; "
+            f"{pct(phase.get('before', 0), 0)} came before polling day and {pct(phase.get('after', 0), 0)} after it "
+            f"(UCDP DECO, {deco_years[0]}-{deco_years[1]}).",
+            "elections-and-electoral-violence",
+            "Elections and electoral violence",
+            "UCDP Deadly Electoral Conflict dataset (DECO), our computation",
+            str(deco_years[1]),
+            value=float(near),
+            unit="share of deaths",
+        )
+    )
+    flagged = {name: r.loc[True] for name, r in rates.items()}
+    order = sorted(flagged, key=lambda name: flagged[name]["rate"], reverse=True)
+    parts = [f"{name} {pct(flagged[name]['rate'], 1)}" for name in order]
+    out.append(
+        Finding(
+            "escalation",
+            f"Of the three triggers, {order[0]} was followed by an onset most often.",
+            f"Share of country-years followed by an onset within {horizon} years: " + ", ".join(parts) + ". Each is an association, "
+            "not an effect, and yearly data arrive months late.",
+            "war-escalation",
+            "War escalation",
+            "Early Warning Project, UCDP and Powell and Thyne data, our computation",
+            str(last),
+            value=float(flagged[order[0]]["rate"]),
+            low=float(flagged[order[0]]["rate_low"]),
+            high=float(flagged[order[0]]["rate_high"]),
+            level=level,
+            unit="share of country-years",
+        )
+    )
+    return ChapterFindings("triggers", "Triggers", tuple(out))
+
+
+def resilience(
+    table1: pd.DataFrame,
+    labels: dict[str, str],
+    peace: pd.DataFrame,
+    ranks: pd.DataFrame,
+    diff: pd.DataFrame,
+    *,
+    sustained: int,
+    top_k: int,
+    level: float,
+    years: tuple[int, int],
+    index_year: int,
+) -> ChapterFindings:
+    """Resilience: what tells high-risk countries with and without an onset apart, who beat their risk, how firm an index's ranks are,
+    and whether resilience adds to the risk model.
+
+    ``table1`` has one row per indicator with the interval of its risk-adjusted odds ratio among high-risk country-years
+    (``indicator``, ``adj_low``, ``adj_high``); ``peace`` the countries with no onset after ``sustained`` years or more in
+    the top ``top_k`` (``country``); ``ranks`` the index's rank intervals at ``level`` (``width``); ``diff`` the paired
+    bootstrap differences (model with the indices minus without) by metric, over the backtest ``years``.
+    """
+    require_columns(table1, ["indicator", "adj_low", "adj_high"], "key_findings.resilience", "table1")
+    require_columns(ranks, ["width"], "key_findings.resilience", "ranks", "resilience.uncertainty_analysis(...).intervals()")
+    first, last = years
+    src = "Early Warning Project and V-Dem data, our computation"
+    apart = table1[(table1["adj_low"] > 1) | (table1["adj_high"] < 1)]
+    names = [labels.get(i, i) for i in apart["indicator"]]
+    n = len(table1)
+    out = [
+        Finding(
+            "same-risk",
+            "At the same risk, the indicators barely tell outcomes apart."
+            if len(apart) <= n / 4
+            else "At the same risk, several indicators tell outcomes apart.",
+            f"Holding the model's risk constant, {len(apart)} of {n} indicators have an odds ratio whose interval excludes 1"
+            + (f" ({', '.join(names)})." if names else ".")
+            + " Associations, not causes.",
+            "same-risk-different-outcomes",
+            "Same risk, different outcomes",
+            src,
+            str(last),
+            value=float(len(apart)),
+            unit="indicators",
+        ),
+        Finding(
+            "beat-risk",
+            f"{len(peace)} {'country' if len(peace) == 1 else 'countries'} beat a sustained high risk.",
+            f"They spent {sustained} or more of the years {first}-{last} in the top {top_k} without a new mass killing. Luck, and "
+            "features that change together, can produce the same pattern: each case needs its own history.",
+            "countries-that-beat-their-risk",
+            "Countries that beat their risk",
+            src,
+            str(last),
+            value=float(len(peace)),
+            unit="countries",
+        ),
+        Finding(
+            "index",
+            "A resilience index's ranks move.",
+            f"Under other reasonable choices of normalisation, weights and aggregation, the median country's rank in {index_year} "
+            f"spans {ranks['width'].median():.0f} places ({level:.0%} range); {pct((ranks['width'] > 20).mean(), 0)} of countries "
+            "span more than 20.",
+            "a-resilience-index-built-step-by-step",
+            "A resilience index, built step by step",
+            "V-Dem data, our computation",
+            str(index_year),
+            value=float(ranks["width"].median()),
+            unit="rank places",
+        ),
+    ]
+    d = diff.loc["recall_30"]
+    noise = spans_zero(d["low"], d["high"])
+    out.append(
+        Finding(
+            "adds",
+            "Resilience adds no measurable information to the risk model."
+            if noise
+            else f"Resilience {'improves' if d['low'] > 0 else 'worsens'} the risk model's recall.",
+            "The change in recall in the top 30 when the V-Dem indices are added is "
+            + difference(d["estimate"], d["low"], d["high"], "+.2f", level)
+            + ".",
+            "does-resilience-add-information-to-the-risk-model",
+            "Does resilience add information to the risk model?",
+            src,
+            str(last),
+            value=float(d["estimate"]),
+            low=float(d["low"]),
+            high=float(d["high"]),
+            level=level,
+            unit="difference in recall",
+        )
+    )
+    return ChapterFindings("resilience", "Resilience", tuple(out))
+
+
+def international_action(
+    recent: pd.DataFrame,
+    overview: pd.DataFrame,
+    research: pd.DataFrame,
+    common: pd.Series,
+    attacks: pd.DataFrame,
+    coverage: pd.DataFrame,
+    *,
+    ewp_last_year: int,
+) -> ChapterFindings:
+    """International action: vetoes where killing was under way, how strong the evidence on prevention tools is, what recurs,
+    and what the health-care attack data can and cannot show.
+
+    ``recent`` holds the vetoed drafts of the period studied (``date``, ``crisis_topic``, ``mass_killing_under_way``: true,
+    false or missing after ``ewp_last_year``); ``overview`` the review's tools (``stronger``: conditions rated stronger);
+    ``research`` the conditions studied (``rating``); ``common`` the count of tools for which each condition is among the
+    best supported, highest first; ``attacks`` WHO's records (``date``) and ``coverage`` their yearly ``territories``.
+    """
+    require_columns(recent, ["date", "crisis_topic", "mass_killing_under_way"], "key_findings.international_action", "recent")
+    require_columns(coverage, ["year", "territories"], "key_findings.international_action", "coverage")
+    flag = recent["mass_killing_under_way"]
+    flagged = recent[flag.fillna(False).astype(bool)]
+    unknown = int(flag.isna().sum())
+    top_topic = flagged["crisis_topic"].value_counts()
+    start, end = pd.Timestamp(recent["date"].min()), pd.Timestamp(recent["date"].max())
+    veto_src = "World Politics Data Lab veto data (to July 2022), the book's table of later vetoes, Early Warning Project; our computation"
+    out = [
+        Finding(
+            "vetoes",
+            "Vetoes fell where killing was under way." if len(flagged) else "No veto fell where killing was under way.",
+            f"Of {len(recent)} drafts vetoed from {start.year} to {end:%B %Y}, {len(flagged)} concerned a country where the Early Warning "
+            "Project recorded a mass killing under way"
+            + (f", {int(top_topic.iloc[0])} of them on {top_topic.index[0]}" if len(top_topic) else "")
+            + (f"; the {unknown} after {ewp_last_year} cannot be classified yet." if unknown else "."),
+            "vetoes-atrocities-and-council-milestones",
+            "Vetoes, atrocities and Council milestones",
+            veto_src,
+            f"{end:%Y-%m-%d}",
+            value=float(len(flagged)),
+            unit="vetoed drafts",
+        )
+    ]
+    weaker = float(research["rating"].eq("Weaker").mean())
+    no_stronger = int(overview["stronger"].eq(0).sum())
+    review = "USHMM Tools for Atrocity Prevention evidence review (April 2025)"
+    out.append(
+        Finding(
+            "evidence",
+            f"{_most(weaker).capitalize()} of what we know about prevention tools rests on weaker evidence.",
+            f"{pct(weaker, 0)} of the {len(research)} conditions studied are rated weaker; {no_stronger} of the {len(overview)} tools "
+            "have no condition with stronger evidence.",
+            "what-the-evidence-says-works",
+            "What the evidence says works",
+            review,
+            "2025-04",
+            value=weaker,
+            unit="share of conditions",
+        )
+    )
+    if len(common) >= 2:
+        out.append(
+            Finding(
+                "together",
+                "The same conditions recur across tools.",
+                f"Across the review, {lower_first(common.index[0])} is among the three best-supported conditions "
+                f"for {int(common.iloc[0])} of {len(overview)} tools, and {lower_first(common.index[1])} "
+                f"for {int(common.iloc[1])}.",
+                "what-the-evidence-says-works",
+                "What the evidence says works",
+                review,
+                "2025-04",
+                value=float(common.iloc[0]),
+                unit="tools",
+            )
+        )
+    first_cov, peak_cov = coverage.iloc[0], coverage.loc[coverage["territories"].idxmax()]
+    a_first, a_last = pd.Timestamp(attacks["date"].min()), pd.Timestamp(attacks["date"].max())
+    out.append(
+        Finding(
+            "health",
+            "Attack counts follow the reach of the recording system.",
+            f"WHO recorded {len(attacks):,} attacks from {a_first:%B %Y} to {a_last:%B %Y}, while the places its system covers grew "
+            f"from {int(first_cov['territories'])} in {int(first_cov['year'])} to {int(peak_cov['territories'])} in "
+            f"{int(peak_cov['year'])}. The series cannot show the effect of Resolution 2286.",
+            "attacks-on-health-care-after-resolution-2286",
+            "Attacks on health care after Resolution 2286",
+            "WHO Surveillance System for Attacks on Health Care, our computation",
+            f"{a_last:%Y-%m-%d}",
+            value=float(len(attacks)),
+            unit="attacks",
+        )
+    )
+    return ChapterFindings("international_action", "International action and what works", tuple(out))
