@@ -506,7 +506,7 @@ def resilience(
             "At the same risk, the indicators barely tell outcomes apart."
             if len(apart) <= n / 4
             else "At the same risk, several indicators tell outcomes apart.",
-            f"Holding the model's risk constant, {len(apart)} of {n} indicators have an odds ratio whose interval excludes 1"
+            f"Holding the model's risk constant, {len(apart)} of {n} indicators {'has' if len(apart) == 1 else 'have'} an odds ratio whose interval excludes 1"
             + (f" ({', '.join(names)})." if names else ".")
             + " Associations, not causes.",
             "same-risk-different-outcomes",
@@ -518,9 +518,10 @@ def resilience(
         ),
         Finding(
             "beat-risk",
-            f"{len(peace)} {'country' if len(peace) == 1 else 'countries'} beat a sustained high risk.",
-            f"They spent {sustained} or more of the years {first}-{last} in the top {top_k} without a new mass killing. Luck, and "
-            "features that change together, can produce the same pattern: each case needs its own history.",
+            f"{len(peace)} {'country' if len(peace) == 1 else 'countries'} had no new mass killing despite a sustained high risk.",
+            f"{'It' if len(peace) == 1 else 'They'} spent {sustained} or more of the years {first}-{last} in the top {top_k} without the "
+            "onset of a new episode (an episode already under way does not count). Luck, and features that change together, can "
+            "produce the same pattern: each case needs its own history.",
             "countries-that-beat-their-risk",
             "Countries that beat their risk",
             src,
@@ -549,7 +550,7 @@ def resilience(
             "adds",
             "Resilience adds no measurable information to the risk model."
             if noise
-            else f"Resilience {'improves' if d['low'] > 0 else 'worsens'} the risk model's recall.",
+            else f"Adding the resilience indicators made the risk model's recall {'better' if d['low'] > 0 else 'worse'}.",
             "The change in recall in the top 30 when the V-Dem indices are added is "
             + difference(d["estimate"], d["low"], d["high"], "+.2f", level)
             + ".",
