@@ -506,9 +506,8 @@ def resilience(
             "At the same risk, the indicators barely tell outcomes apart."
             if len(apart) <= n / 4
             else "At the same risk, several indicators tell outcomes apart.",
-            f"Holding the model's risk constant, {len(apart)} of {n} indicators {'has' if len(apart) == 1 else 'have'} an odds ratio whose interval excludes 1"
-            + (f" ({', '.join(names)})." if names else ".")
-            + " Associations, not causes.",
+            f"Holding the model's risk constant, {len(apart)} of {n} indicators {'has' if len(apart) == 1 else 'have'} an odds ratio "
+            "whose interval excludes 1" + (f" ({', '.join(names)})." if names else ".") + " Associations, not causes.",
             "same-risk-different-outcomes",
             "Same risk, different outcomes",
             src,
