@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from whatworks.analyses import findings, key_findings
 from whatworks.analyses.findings import ChapterFindings, Finding
 from whatworks.errors import DataError
+from whatworks.site.sphinxext import glue_dependents
 
 pytestmark = pytest.mark.unit
 
@@ -155,3 +156,104 @@ def test_endings_findings_follow_the_data() -> None:
     assert differ["perpetrators"].headline.endswith("differ in length.")
     short = overall.assign(median=2.0, lower=1.0, upper=3.0)
     assert key_findings.endings(durations, short, by, 0.6, curves, wpf).findings[1].headline == "Most killing stops within a few years."
+
+
+def test_windows_findings_follow_the_data() -> None:
+    leads = pd.DataFrame({"year": [2000, 2001, 2002, 2003], "lead": [0, 1, 4, 5], "rank": [40, 5, 3, 2], "censored": [False] * 4})
+    shares = pd.DataFrame(
+        {"years": [1, 3], "onsets": [4, 4], "with_warning": [3, 2], "share": [0.75, 0.5], "low": [0.3, 0.1], "high": [0.95, 0.9], "left_out": [0, 0]}
+    )
+    cases = pd.DataFrame({"window_used": ["yes", "no", "no"], "trigger_year": [2007, 2016, 1994]})
+    f = {x.key: x for x in key_findings.windows(leads, shares, cases, top_k=30, level=0.9).findings}
+    assert f["warned"].headline == "Most onsets came in a country already on the list." and "3 of 4 onsets from 2000 to 2003" in f["warned"].text
+    assert f["long"].headline == "The warning is often long." and "median warning of those warned was 4 years" in f["long"].text
+    assert "1 of 4 onsets came from outside the top 30; 1 of them in countries ranked 31 to 50" in f["surprises"].text
+    assert "used in 1 and missed in 2" in f["cases"].text and f["cases"].as_of == "2016"
+    few = shares.assign(share=[0.25, 0.2], low=[0.05, 0.01], high=[0.6, 0.5])
+    f = {x.key: x for x in key_findings.windows(leads.assign(lead=[1, 1, 2, 3]), few, cases, top_k=30, level=0.9).findings}
+    assert f["warned"].headline.startswith("A minority of onsets") and f["long"].headline == "The warning is usually short."
+    assert f["surprises"].headline == "No onset came from outside the list."
+
+
+def triggers_inputs(high_event_rate: tuple[float, float, float]) -> dict[str, object]:
+    rate, low, high = high_event_rate
+    by_risk = pd.DataFrame(
+        {
+            "risk_group": ["low", "low", "high", "high"],
+            "event": [False, True, False, True],
+            "onsets": [1, 0, 10, 2],
+            "country_years": [1000, 20, 300, 40],
+            "rate": [0.001, 0.0, 0.033, rate],
+            "rate_low": [0.0, 0.0, 0.02, low],
+            "rate_high": [0.005, 0.1, 0.05, high],
+        }
+    )
+    flag = pd.DataFrame({"rate": [0.02, 0.12], "rate_low": [0.01, 0.05], "rate_high": [0.03, 0.2]}, index=[False, True])
+    rates = {"a jump": flag, "a coup": flag.assign(rate=[0.02, 0.04]), "violence": flag.assign(rate=[0.02, 0.08])}
+    phase = pd.Series({"before": 0.56, "polling day": 0.1, "after": 0.34})
+    by_month = pd.Series([5.0, 10.0, 60.0, 15.0, 10.0], index=[-2, -1, 0, 1, 2])
+    return {"by_risk": by_risk, "rates": rates, "phase": phase, "by_month": by_month}
+
+
+def test_triggers_findings_follow_the_data() -> None:
+    kw = {"horizon": 2, "level": 0.9, "years": (1994, 2022), "deco_years": (1989, 2017)}
+    f = {x.key: x for x in key_findings.triggers(**triggers_inputs((0.05, 0.01, 0.15)), **kw).findings}
+    assert "12 of the 13 country-years followed by an onset within 2 years were in the top third" in f["prior-risk"].text
+    assert "no coup in the lowest tercile" in f["prior-risk"].text
+    assert f["coups"].headline == "After a coup, a raised risk is hard to prove." and f["coups"].text.endswith("within the noise.")
+    assert f["elections"].text.startswith("85% of the deaths") and "56% came before polling day" in f["elections"].text
+    assert f["escalation"].headline == "Of the three triggers, a jump was followed by an onset most often."
+    assert "a jump 12.0%, violence 8.0%, a coup 4.0%" in f["escalation"].text
+    f = {x.key: x for x in key_findings.triggers(**triggers_inputs((0.2, 0.1, 0.3)), **kw, event="event").findings}
+    assert f["coups"].headline == "An event goes with more onsets in high-risk countries." and "no event in the lowest" in f["prior-risk"].text
+
+
+def test_resilience_findings_follow_the_data() -> None:
+    table1 = pd.DataFrame({"indicator": ["a", "b", "c", "d"], "adj_low": [0.5, 1.1, 0.2, 0.3], "adj_high": [1.5, 2.0, 0.9, 1.2]})
+    peace = pd.DataFrame({"country": ["X"]})
+    ranks = pd.DataFrame({"width": [10.0, 30.0, 14.0]})
+    diff = pd.DataFrame({"estimate": [-0.1], "low": [-0.18], "high": [-0.03]}, index=["recall_30"])
+    kw = {"sustained": 20, "top_k": 30, "level": 0.9, "years": (1994, 2024), "index_year": 2023}
+    f = {x.key: x for x in key_findings.resilience(table1, {"b": "B index"}, peace, ranks, diff, **kw).findings}
+    assert "2 of 4 indicators have an odds ratio" in f["same-risk"].text and "(B index, c)" in f["same-risk"].text
+    assert f["same-risk"].headline == "At the same risk, several indicators tell outcomes apart."
+    assert f["beat-risk"].headline == "1 country had no new mass killing despite a sustained high risk." and f["beat-risk"].text.startswith(
+        "It spent"
+    )
+    assert "spans 14 places" in f["index"].text and "33% of countries" in f["index"].text
+    assert f["adds"].headline.endswith("recall worse.") and "a loss: -0.10" in f["adds"].text
+    noise = diff.assign(low=-0.2, high=0.05)
+    f = {x.key: x for x in key_findings.resilience(table1.iloc[:1], {}, peace, ranks, noise, **kw).findings}
+    assert f["adds"].headline == "Resilience adds no measurable information to the risk model." and "within the noise" in f["adds"].text
+    assert "0 of 1 indicators have an odds ratio whose interval excludes 1." in f["same-risk"].text
+
+
+def test_international_action_findings_follow_the_data() -> None:
+    recent = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["1993-05-11", "2012-02-04", "2017-04-12", "2025-06-04"]),
+            "crisis_topic": ["Cyprus", "Syria", "Syria", "Gaza"],
+            "mass_killing_under_way": [False, True, True, None],
+        }
+    )
+    overview = pd.DataFrame({"stronger": [0, 2, 0]})
+    research = pd.DataFrame({"rating": ["Weaker", "Weaker", "Moderate", "Stronger"]})
+    common = pd.Series([3, 2], index=["Committed implementer", "UN support"])
+    attacks = pd.DataFrame({"date": pd.to_datetime(["2017-02-01", "2024-02-29"])})
+    coverage = pd.DataFrame({"year": [2017, 2023], "territories": [4, 19]})
+    f = {x.key: x for x in key_findings.international_action(recent, overview, research, common, attacks, coverage, ewp_last_year=2024).findings}
+    assert "Of 4 drafts vetoed from 1993 to June 2025, 2 concerned" in f["vetoes"].text and "2 of them on Syria" in f["vetoes"].text
+    assert "the 1 after 2024 cannot be classified yet" in f["vetoes"].text and f["vetoes"].as_of == "2025-06-04"
+    assert f["evidence"].headline.startswith("About half of what we know") and "2 of the 3 tools" in f["evidence"].text
+    assert "committed implementer is among the three best-supported conditions for 3 of 3 tools" in f["together"].text
+    assert "from 4 in 2017 to 19 in 2023" in f["health"].text
+    none = recent.assign(mass_killing_under_way=[False, False, False, False])
+    f = {x.key: x for x in key_findings.international_action(none, overview, research, common, attacks, coverage, ewp_last_year=2025).findings}
+    assert f["vetoes"].headline == "No veto fell where killing was under way." and "cannot be classified" not in f["vetoes"].text
+
+
+def test_glue_dependents_rereads_the_pages_that_paste() -> None:
+    sources = {"chapters/in_brief": {"chapters/risks", "chapters/endings"}, "chapters/other": {"chapters/windows"}}
+    assert glue_dependents(sources, {"chapters/risks"}) == ["chapters/in_brief"]
+    assert glue_dependents(sources, {"chapters/intro"}) == []
+    assert glue_dependents(sources, {"chapters/risks", "chapters/in_brief"}) == []  # already re-read

@@ -17,15 +17,19 @@ from whatworks.text import lower_first, pct
 EWP = "Early Warning Project data, our computation"
 
 
-def _most(share: float) -> str:
+def _quantifier(share: float) -> str:
     """A share in a word for a headline: 'most', 'about half', 'a minority', 'none'."""
     if share == 0:
         return "none"
     if share > 0.55:
         return "most"
-    if share >= 0.45:
-        return "about half"
-    return "a minority"
+    return "about half" if share >= 0.45 else "a minority"
+
+
+def _of(share: float, noun: str) -> str:
+    """A share of a plural noun in words: 'most onsets', 'about half of the onsets', 'a minority of onsets', 'none of the onsets'."""
+    q = _quantifier(share)
+    return {"most": f"most {noun}", "about half": f"about half of the {noun}", "none": f"none of the {noun}"}.get(q, f"{q} of {noun}")
 
 
 def calibration_word(expected: float, observed: float, tolerance: float = 0.15) -> str:
@@ -86,7 +90,7 @@ def risks(
     out.append(
         Finding(
             "recall",
-            f"A top {top_k} catches {_most(rec['estimate'])} of them.",
+            f"A top {top_k} catches {_quantifier(rec['estimate'])} of them.",
             f"Tested year by year out of sample, the {model_label} had {share_of(caught, onsets, 'onsets')} in its top {top_k} "
             f"(recall {rec['estimate']:.2f}; {interval(rec['low'], rec['high'], '.2f', level)}); the {baseline_label} had "
             f"{round(rec_base['estimate'] * onsets)}.",
@@ -115,7 +119,7 @@ def risks(
     out.append(
         Finding(
             "precision",
-            f"But {_most(1 - precision)} flagged countries see none.",
+            f"But {_of(1 - precision, 'flagged countries')} see none.",
             cost,
             "testing-the-model-out-of-sample",
             "Testing the model out of sample",
@@ -309,7 +313,7 @@ def windows(leads: pd.DataFrame, shares: pd.DataFrame, cases: pd.DataFrame, *, t
     out = [
         Finding(
             "warned",
-            f"{_most(one['share']).capitalize()} onsets came in a country already on the list.",
+            f"{_of(one['share'], 'onsets').capitalize()} came in a country already on the list.",
             f"{share_of(int(one['with_warning']), int(one['onsets']), 'onsets')} from {first} to {last} were in a country already in "
             f"the top {top_k} in the year of the onset ({pct(one['share'], 0)}; {interval(100 * one['low'], 100 * one['high'], '.0f', level)}%).",
             section,
@@ -404,7 +408,11 @@ def triggers(
             "Triggers matter in countries already at risk.",
             f"From {first} to {last}, {high} of the {total} country-years followed by an onset within {horizon} years were in the top "
             "third of prior risk"
-            + (f"; no {event} in the lowest tercile was followed by one." if low_after == 0 else f"; {low_after} followed a {event} in the lowest."),
+            + (
+                f"; no {event} in the lowest tercile was followed by one."
+                if low_after == 0
+                else f"; {low_after} followed {article(event)} {event} in the lowest."
+            ),
             "coups-and-what-follows-them",
             "Coups and what follows them",
             ewp,
@@ -418,7 +426,9 @@ def triggers(
     out.append(
         Finding(
             "coups",
-            f"After a {event}, a raised risk is hard to prove." if noise else f"A {event} goes with more onsets in high-risk countries.",
+            f"After {article(event)} {event}, a raised risk is hard to prove."
+            if noise
+            else f"{article(event).capitalize()} {event} goes with more onsets in high-risk countries.",
             f"In the top tercile, {pct(ev['rate'], 1)} of the {int(ev['country_years'])} {event} years were followed by an onset within "
             f"{horizon} years ({interval(100 * ev['rate_low'], 100 * ev['rate_high'], '.1f', level)}%), against {pct(no['rate'], 1)} "
             "of other top-tercile years" + (": within the noise." if noise else "."),
@@ -615,7 +625,7 @@ def international_action(
     out.append(
         Finding(
             "evidence",
-            f"{_most(weaker).capitalize()} of what we know about prevention tools rests on weaker evidence.",
+            f"{_quantifier(weaker).capitalize()} of what we know about prevention tools rests on weaker evidence.",
             f"{pct(weaker, 0)} of the {len(research)} conditions studied are rated weaker; {no_stronger} of the {len(overview)} tools "
             "have no condition with stronger evidence.",
             "what-the-evidence-says-works",
