@@ -598,7 +598,7 @@ def international_action(
     require_columns(recent, ["date", "crisis_topic", "mass_killing_under_way"], "key_findings.international_action", "recent")
     require_columns(coverage, ["year", "territories"], "key_findings.international_action", "coverage")
     flag = recent["mass_killing_under_way"]
-    flagged = recent[flag.fillna(False).astype(bool)]
+    flagged = recent[flag.eq(True).fillna(False).astype(bool)]
     unknown = int(flag.isna().sum())
     top_topic = flagged["crisis_topic"].value_counts()
     start, end = pd.Timestamp(recent["date"].min()), pd.Timestamp(recent["date"].max())
