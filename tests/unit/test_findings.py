@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from whatworks.analyses import findings, key_findings
 from whatworks.analyses.findings import ChapterFindings, Finding
 from whatworks.errors import DataError
+from whatworks.run.report import _Context, render_markdown
 from whatworks.site.sphinxext import glue_dependents
 
 pytestmark = pytest.mark.unit
@@ -257,3 +258,11 @@ def test_glue_dependents_rereads_the_pages_that_paste() -> None:
     assert glue_dependents(sources, {"chapters/risks"}) == ["chapters/in_brief"]
     assert glue_dependents(sources, {"chapters/intro"}) == []
     assert glue_dependents(sources, {"chapters/risks", "chapters/in_brief"}) == []  # already re-read
+
+
+def test_report_renders_the_key_findings_box() -> None:
+    cf = ChapterFindings("risks", "Risks", (finding(),))
+    box = ":::{admonition} Key findings\n:class: key-findings\n\n```{glue} key_findings\n```\n:::\n"
+    html = render_markdown(box, _Context({"key_findings": cf.markdown(links=False)}))
+    assert "<li><strong>Onsets are rare.</strong> 39 onsets.</li>" in html and "key-findings" in html
+    assert "key_findings: not computed" in render_markdown(box, _Context({}))
