@@ -58,9 +58,12 @@ def test_rendering_links_escapes_and_round_trips() -> None:
     md = cf.markdown()
     assert md.count("\n- ") == 1 and "](risks.html#data)" in md and "](risks.html#testing-the-model)" in md
     assert "[Evidence" not in cf.markdown(links=False)
+    assert md.endswith("\n\n*Sources:* S (data to 2024).\n")
+    two = ChapterFindings("x", "X", (finding("a", source="A", as_of="2021"), finding("b", source="B"), finding("c", source="A", as_of="2023")))
+    assert two.sources() == "*Sources:* A (data to 2023); B (data to 2024)."
     page = BeautifulSoup(cf.html(), "html.parser")
     assert [li.strong.get_text() for li in page.select("li")] == ["Onsets are rare.", "Onsets are rare."]
-    assert page.find("em") is None and "uses *mk_onset* [x]" in page.get_text()  # the text is not read as Markdown
+    assert page.select_one("ul").find("em") is None and "uses *mk_onset* [x]" in page.get_text()  # the text is not read as Markdown
     assert [a["href"] for a in page.select("a")] == ["risks.html#data", "risks.html#testing-the-model"]
     assert ChapterFindings.from_json(json.loads(json.dumps(cf.to_json()))) == cf
     bundle = cf._repr_mimebundle_()

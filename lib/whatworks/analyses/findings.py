@@ -88,8 +88,16 @@ class ChapterFindings:
         return f"{self.chapter}.html"
 
     def markdown(self, links: bool = True) -> str:
-        """The findings as a Markdown list (links to the evidence unless ``links`` is false, as on a printed card)."""
-        return "\n".join(f.markdown(self.page if links else None) for f in self.findings) + "\n"
+        """The findings as a Markdown list (links to the evidence unless ``links`` is false, as on a printed card), then their sources."""
+        items = "\n".join(f.markdown(self.page if links else None) for f in self.findings)
+        return f"{items}\n\n{self.sources()}\n" if self.findings else "\n"
+
+    def sources(self) -> str:
+        """One line naming each source once with the date its data are current to: ``'*Sources:* X (data to 2024); Y (data to 2021).'``."""
+        latest: dict[str, str] = {}
+        for f in self.findings:
+            latest[f.source] = max(latest.get(f.source, f.as_of), f.as_of)
+        return "*Sources:* " + "; ".join(f"{_escape(src)} (data to {as_of})" for src, as_of in latest.items()) + "."
 
     def html(self) -> str:
         """The findings as an HTML list with a link to the evidence of each (the box and the book in brief)."""
