@@ -210,6 +210,11 @@ def test_triggers_findings_follow_the_data() -> None:
     assert "a jump 12.0%, violence 8.0%, a coup 4.0%" in f["escalation"].text
     f = {x.key: x for x in key_findings.triggers(**triggers_inputs((0.2, 0.1, 0.3)), **kw, event="event").findings}
     assert f["coups"].headline == "An event goes with more onsets in high-risk countries." and "no event in the lowest" in f["prior-risk"].text
+    f = {x.key: x for x in key_findings.triggers(**triggers_inputs((0.001, 0.0, 0.01)), **kw).findings}
+    assert f["coups"].headline == "A coup goes with fewer onsets in high-risk countries."
+    inputs = triggers_inputs((0.05, 0.01, 0.15))
+    inputs["by_risk"] = inputs["by_risk"].iloc[:3]  # no coup year in the top tercile
+    assert [x.key for x in key_findings.triggers(**inputs, **kw).findings] == ["prior-risk", "elections", "escalation"]
 
 
 def test_resilience_findings_follow_the_data() -> None:

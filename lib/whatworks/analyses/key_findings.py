@@ -421,28 +421,30 @@ def triggers(
             unit="share of onsets",
         )
     ]
-    ev, no = br.loc[("high", True)], br.loc[("high", False)]
-    noise = ev["rate_low"] <= no["rate"] <= ev["rate_high"]
-    out.append(
-        Finding(
-            "coups",
-            f"After {article(event)} {event}, a raised risk is hard to prove."
-            if noise
-            else f"{article(event).capitalize()} {event} goes with more onsets in high-risk countries.",
-            f"In the top tercile, {pct(ev['rate'], 1)} of the {int(ev['country_years'])} {event} years were followed by an onset within "
-            f"{horizon} years ({interval(100 * ev['rate_low'], 100 * ev['rate_high'], '.1f', level)}%), against {pct(no['rate'], 1)} "
-            "of other top-tercile years" + (": within the noise." if noise else "."),
-            "coups-and-what-follows-them",
-            "Coups and what follows them",
-            ewp,
-            str(last),
-            value=float(ev["rate"]),
-            low=float(ev["rate_low"]),
-            high=float(ev["rate_high"]),
-            level=level,
-            unit="share of country-years",
+    if ("high", True) in br.index and ("high", False) in br.index:  # no event in the top tercile: nothing to compare
+        ev, no = br.loc[("high", True)], br.loc[("high", False)]
+        noise = ev["rate_low"] <= no["rate"] <= ev["rate_high"]
+        more = "more" if ev["rate_low"] > no["rate"] else "fewer"
+        out.append(
+            Finding(
+                "coups",
+                f"After {article(event)} {event}, a raised risk is hard to prove."
+                if noise
+                else f"{article(event).capitalize()} {event} goes with {more} onsets in high-risk countries.",
+                f"In the top tercile, {pct(ev['rate'], 1)} of the {int(ev['country_years'])} {event} years were followed by an onset "
+                f"within {horizon} years ({interval(100 * ev['rate_low'], 100 * ev['rate_high'], '.1f', level)}%), against "
+                f"{pct(no['rate'], 1)} of other top-tercile years" + (": within the noise." if noise else "."),
+                "coups-and-what-follows-them",
+                "Coups and what follows them",
+                ewp,
+                str(last),
+                value=float(ev["rate"]),
+                low=float(ev["rate_low"]),
+                high=float(ev["rate_high"]),
+                level=level,
+                unit="share of country-years",
+            )
         )
-    )
     near = by_month.loc[-1:1].sum() / by_month.sum()
     out.append(
         Finding(
