@@ -8,7 +8,8 @@ A chapter starts with a single import from this module and a call of :func:`setu
 
 It gives the chapter the book's data loaders (``data``), the analyses (``risk``, ``triggers``...),
 the charts (``charts.<lens>``), :func:`~whatworks.charts.tables.show_table` for every table a reader
-reads, myst-nb's ``glue`` and :func:`glue_all`, and the prose helpers of
+reads, the builders of each chapter's key findings (``key_findings``), myst-nb's ``glue`` and
+:func:`glue_all`, and the prose helpers of
 :mod:`whatworks.text` (``pct``, ``pct_range``, ``with_interval``, ``and_join``, ``count_noun``).
 """
 
@@ -19,7 +20,7 @@ import pandas as pd
 from myst_nb import glue
 
 from whatworks import charts, data, stats
-from whatworks.analyses import council, episodes, evidence, health_attacks, resilience, risk, scenario, survival, triggers, windows
+from whatworks.analyses import council, episodes, evidence, health_attacks, key_findings, resilience, risk, scenario, survival, triggers, windows
 from whatworks.charts.tables import show_table
 from whatworks.data import countries
 from whatworks.errors import DataError
@@ -38,6 +39,7 @@ __all__ = [
     "glue",
     "glue_all",
     "health_attacks",
+    "key_findings",
     "lower_first",
     "np",
     "pct",
