@@ -4,7 +4,8 @@ Run through the ``book`` script (it sets up the environment first):
 
     ./book editions     _build/participant/html (exercise solutions removed) and _build/facilitator/html (shown)
     ./book handouts     _build/handouts/<page>.pdf for every page of the participant edition, card-<lens>.pdf per card
-    ./book archive      _build/whatworks-site.zip: both editions and the handouts, with a README on serving them
+    ./book archive      _build/whatworks-site.zip: both editions and the handouts, with a README on serving them;
+                        then the downloads (book PDF, cards, handouts, archive) in each site's downloads/ folder
     ./book serve [participant|facilitator]   serve an edition on http://127.0.0.1:8000 (no internet needed)
 
 The editions reuse the notebook outputs of the main build (``_build/.jupyter_cache``): run ``./book build``
@@ -24,6 +25,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from whatworks.site.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
+from whatworks.site.citation import read_citation
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -43,6 +46,9 @@ STAMP = BUILD / ".whatworks_inputs"
 HANDOUTS = BUILD / "handouts"
 CARDS = ROOT / "handouts" / "cards"
 ARCHIVE = BUILD / "whatworks-site.zip"
+DOWNLOADS = BUILD / "downloads"  # the whole-book PDF and the cards in one PDF, made with the handouts
+BOOK_PDF = "whatworks-book.pdf"
+CARDS_PDF = "whatworks-summary-cards.pdf"
 EDITIONS: dict[str, dict[str, Any]] = {
     "participant": {
         "hide_solutions": True,
@@ -289,6 +295,8 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
         display_header_footer=True,
         header_template="<span></span>",
         footer_template=_footer(f"What Works — {title}", numbers=True),
+        outline=True,  # bookmarks from the page's headings (kept under the chapter's entry in the book PDF)
+        tagged=True,
     )
     ctx.close()
     return {"title": title, "charts": len(charts)}
@@ -398,7 +406,37 @@ def build_handouts(edition: str = "participant", code: bool = False) -> dict[str
     if not cards:
         print(f"warning: no summary cards in {CARDS.relative_to(ROOT)}")
     (out / "manifest.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if edition == "participant" and not code:
+        # The downloads offered on the site: what participants may have, without code.
+        DOWNLOADS.mkdir(parents=True, exist_ok=True)
+        pages = [(info["title"], out / name) for name, info in made.items() if not name.startswith("card-")]
+        book = merge_pdfs(pages, DOWNLOADS / BOOK_PDF, title=book_title())
+        cards_pdf = merge_pdfs([(info["title"], out / name) for name, info in made.items() if name.startswith("card-")], DOWNLOADS / CARDS_PDF)
+        print(f"{book.relative_to(ROOT)}: {len(pages)} pages of the book; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
     return made
+
+
+def book_title() -> str:
+    """The PDF's title: the book's, with its version from CITATION.cff."""
+    citation = read_citation()
+    return f"{citation.title}, version {citation.version} ({citation.released_text})"
+
+
+def merge_pdfs(parts: list[tuple[str, Path]], target: Path, title: str | None = None) -> Path:
+    """Concatenate PDFs into ``target``, one top-level bookmark per part (its own bookmarks beneath)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for name, path in parts:
+        writer.append(path, outline_item=name, import_outline=True)
+    if title:
+        writer.add_metadata({"/Title": title})
+    writer.page_mode = "/UseOutlines"  # viewers open the bookmarks pane
+    tmp = target.with_suffix(".pdf.tmp")
+    with tmp.open("wb") as fh:
+        writer.write(fh)
+    tmp.replace(target)
+    return target
 
 
 # --------------------------------------------------------------------------------------------------
@@ -446,6 +484,93 @@ def build_archive() -> Path:
     return ARCHIVE
 
 
+DOWNLOADS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Downloads — What Works</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }}
+li {{ margin: 0.3rem 0; }} a {{ color: #0b4f7c; }}</style></head>
+<body><main>
+<h1>What Works: downloads</h1>
+<p>{version}. <a href="../chapters/intro.html">Back to the book</a>.</p>
+<h2 id="book">The book</h2>
+<ul>{book}</ul>
+<h2 id="handouts">Handouts</h2>
+<p>Each page of the book as its own PDF, printed from the participant edition (without the solutions to the exercises and without code),
+and the one-page summary card of each lens.</p>
+<ul>{handouts}</ul>
+<h2 id="archive">Offline archive</h2>
+{archive}
+</main></body></html>
+"""
+
+
+def _link(path: Path, label: str, folder: Path) -> str:
+    size = path.stat().st_size
+    size_text = f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
+    return f'<li><a href="{html.escape(path.relative_to(folder).as_posix())}">{html.escape(label)}</a> (PDF, {size_text})</li>'
+
+
+def place_downloads(site: Path, archive: Path | None) -> Path:
+    """Copy the book PDF, the cards and the handouts into ``site``/downloads, with a page listing them; return the folder.
+
+    ``archive`` is the offline archive to offer as well. None means the editions inside the archive: an archive
+    cannot hold itself, and their handouts are the archive's own handouts/ folder, so their page points there
+    (each copy would add the size of all the handouts to the archive).
+    """
+    manifest = json.loads((HANDOUTS / "manifest.json").read_text(encoding="utf-8"))
+    folder = site / "downloads"
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "handouts").mkdir(parents=True)
+    for name in (BOOK_PDF, CARDS_PDF):
+        if not (DOWNLOADS / name).is_file():
+            sys.exit(f"{(DOWNLOADS / name).relative_to(ROOT)} is missing: run ./book handouts")
+        shutil.copy2(DOWNLOADS / name, folder / name)
+    handouts = []
+    for name, info in manifest.items():
+        if archive is None:
+            break
+        shutil.copy2(HANDOUTS / name, folder / "handouts" / name)
+        label = f"Summary card: {info['title']}" if name.startswith("card-") else info["title"]
+        handouts.append(_link(folder / "handouts" / name, label, folder))
+    if archive is None:
+        (folder / "handouts").rmdir()
+        handouts.append("<li>In this offline copy, the handouts are in the folder <code>handouts/</code> of the archive.</li>")
+    book = [
+        _link(folder / BOOK_PDF, "The whole book, without code, with a bookmark per chapter", folder),
+        _link(folder / CARDS_PDF, "The five summary cards, one page each", folder),
+    ]
+    if archive is None:
+        archive_html = "<p>You are reading the offline archive: unpack it and serve it as its README.txt says.</p>"
+    else:
+        shutil.copy2(archive, folder / archive.name)
+        size = archive.stat().st_size / 1e6
+        archive_html = (
+            f'<p><a href="{archive.name}">{archive.name}</a> (ZIP, {size:.1f} MB): both editions of the site and the handouts, '
+            "to read without internet. Its README.txt says how to serve it from a laptop.</p>"
+        )
+    citation = read_citation()
+    page = DOWNLOADS_PAGE.format(
+        version=html.escape(f"Version {citation.version}, released {citation.released_text}"),
+        book="".join(book),
+        handouts="".join(handouts),
+        archive=archive_html,
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+def build_downloads() -> Path:
+    """The downloads of both editions (inside the archive) and of the main site (with the archive); return the archive."""
+    for name in EDITIONS:
+        if (edition_dir(name) / "index.html").is_file():
+            place_downloads(edition_dir(name), archive=None)
+    archive = build_archive()
+    folder = place_downloads(BUILD / "html", archive=archive)
+    print(f"{folder.relative_to(ROOT)}: {sum(1 for p in folder.rglob('*') if p.is_file())} files")
+    return archive
+
+
 def serve(edition: str, port: int) -> None:
     """Serve an edition on http://127.0.0.1:<port>/ until Ctrl+C."""
     folder = edition_dir(edition)
@@ -468,7 +593,7 @@ def main(argv: list[str] | None = None) -> None:
     ho = sub.add_parser("handouts", help="print the pages and the summary cards to PDF")
     ho.add_argument("--edition", choices=list(EDITIONS), default="participant", help="edition to print (default: participant)")
     ho.add_argument("--with-code", action="store_true", help="print the code of the cells too (left out by default)")
-    sub.add_parser("archive", help="zip both editions and the handouts")
+    sub.add_parser("archive", help="zip both editions and the handouts; put the downloads in the sites")
     sv = sub.add_parser("serve", help="serve an edition on 127.0.0.1")
     sv.add_argument("edition", nargs="?", choices=list(EDITIONS), default="participant")
     sv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -483,7 +608,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "handouts":
         build_handouts(args.edition, code=args.with_code)
     elif args.command == "archive":
-        build_archive()
+        build_downloads()
     elif args.command == "serve":
         serve(args.edition, args.port)
     if args.command in ("editions", "handouts", "archive"):
