@@ -447,6 +447,7 @@ ARCHIVE_README = """What Works — offline copy of the handbook for workshops
 participant/   the handbook without the solutions to the exercises (give this one to participants)
 facilitator/   the same with the solutions
 handouts/      each page as a PDF (from the participant edition) and the one-page summary card of each lens
+               (each edition's downloads/ folder has the whole book as one PDF and the five cards as one PDF)
 
 To read an edition without internet, unpack this archive, open a terminal in its folder and run
 (Python 3, any system; on Windows type "py" instead of "python3"):
