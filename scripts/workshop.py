@@ -239,6 +239,9 @@ TITLE = """() => {
 }"""
 
 
+HEADING_TEXT = "h => h.textContent.replace(/[#¶]\\s*$/, '').replace(/\\s+/g, ' ').trim()"
+
+
 def _footer(text: str, numbers: bool) -> str:
     pages = ' — page <span class="pageNumber"></span> of <span class="totalPages"></span>' if numbers else ""
     return (
@@ -284,6 +287,7 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
     page.add_style_tag(content=PRINT_CSS if code else PRINT_CSS + NO_CODE_CSS)
     page.emulate_media(media="print")
     title = page.evaluate(TITLE)
+    headings = page.eval_on_selector_all("article :is(h1, h2, h3, h4)", f"hs => hs.map({HEADING_TEXT})")
     page.evaluate("document.fonts.ready")
     if blocked or errors:
         raise RuntimeError(f"{url}: requests to other hosts {blocked}, errors {errors}")
@@ -299,7 +303,7 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
         tagged=True,
     )
     ctx.close()
-    return {"title": title, "charts": len(charts)}
+    return {"title": title, "charts": len(charts), "headings": headings}
 
 
 CARD_CSS = """
@@ -409,10 +413,10 @@ def build_handouts(edition: str = "participant", code: bool = False) -> dict[str
     if edition == "participant" and not code:
         # The downloads offered on the site: what participants may have, without code.
         DOWNLOADS.mkdir(parents=True, exist_ok=True)
-        pages = [(info["title"], out / name) for name, info in made.items() if not name.startswith("card-")]
+        pages = [(info["title"], out / name, info["headings"]) for name, info in made.items() if not name.startswith("card-")]
         book = merge_pdfs(pages, DOWNLOADS / BOOK_PDF, title=book_title())
-        cards_pdf = merge_pdfs([(info["title"], out / name) for name, info in made.items() if name.startswith("card-")], DOWNLOADS / CARDS_PDF)
-        print(f"{book.relative_to(ROOT)}: {len(pages)} pages of the book; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
+        cards_pdf = merge_pdfs([(info["title"], out / name, []) for name, info in made.items() if name.startswith("card-")], DOWNLOADS / CARDS_PDF)
+        print(f"{book.relative_to(ROOT)}: {len(pages)} chapters and pages; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
     return made
 
 
@@ -422,13 +426,52 @@ def book_title() -> str:
     return f"{citation.title}, version {citation.version} ({citation.released_text})"
 
 
-def merge_pdfs(parts: list[tuple[str, Path]], target: Path, title: str | None = None) -> Path:
-    """Concatenate PDFs into ``target``, one top-level bookmark per part (its own bookmarks beneath)."""
-    from pypdf import PdfWriter
+def heading_title(bookmark: str, headings: list[str]) -> str | None:
+    """The page heading a Chromium bookmark stands for, or None for a heading outside the article.
+
+    Chromium drops the space where a heading wraps and sometimes repeats the text ("The questionThe question").
+    Without headings (a card), the bookmark is kept as it is.
+    """
+    if not headings:
+        return bookmark
+    flat = re.sub(r"\s+", "", bookmark)
+    for heading in headings:
+        key = re.sub(r"\s+", "", heading)
+        if key and flat == key * (len(flat) // len(key)) and len(flat) % len(key) == 0:
+            return heading
+    return None
+
+
+def _copy_outline(writer: Any, reader: Any, items: list[Any], parent: Any, offset: int, headings: list[str]) -> None:
+    """Copy a PDF's bookmarks under ``parent``, pages shifted by ``offset``, titles spelled as on the page."""
+    last = parent
+    for item in items:
+        if isinstance(item, list):
+            _copy_outline(writer, reader, item, last, offset, headings)
+        elif (title := heading_title(item.title, headings)) is not None:
+            last = writer.add_outline_item(title=title, page_number=reader.get_destination_page_number(item) + offset, parent=parent)
+
+
+def merge_pdfs(parts: list[tuple[str, Path, list[str]]], target: Path, title: str | None = None) -> Path:
+    """Concatenate PDFs into ``target``, one top-level bookmark per part and the part's own bookmarks beneath it.
+
+    Each part is (title, PDF, headings of its page): Chromium's bookmarks drop the space where a heading wraps, so
+    their titles are taken from the headings; a part whose outline is its title over its sections loses that level.
+    """
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for name, path in parts:
-        writer.append(path, outline_item=name, import_outline=True)
+    for name, path, headings in parts:
+        reader = PdfReader(path)
+        offset = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        top = writer.add_outline_item(title=name, page_number=offset)
+        items = [i for i in reader.outline if isinstance(i, list) or heading_title(i.title, headings) is not None]
+        if len(items) == 2 and not isinstance(items[0], list) and isinstance(items[1], list):
+            items = items[1]  # the page's h1 with its sections: the sections go straight under the part
+        elif len(items) == 1 and not isinstance(items[0], list):
+            items = []
+        _copy_outline(writer, reader, items, top, offset, headings)
     if title:
         writer.add_metadata({"/Title": title})
     writer.page_mode = "/UseOutlines"  # viewers open the bookmarks pane

@@ -8,6 +8,7 @@ the table of contents, in order, and none of the chapters' code.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 import zipfile
@@ -44,7 +45,7 @@ def code_lines(markdown: str, min_length: int = 30) -> list[str]:
     for cell in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", markdown, flags=re.S | re.M):
         for line in cell.splitlines():
             s = line.strip()
-            if len(s) >= min_length and not s.startswith(("#", ":", '"', "'", "f\"", ")")) and re.search(r"[=(\[]", s):
+            if len(s) >= min_length and not s.startswith(("#", ":", '"', "'", 'f"', ")")) and re.search(r"[=(\[]", s):
                 lines.append(s)
     return lines
 
@@ -116,7 +117,10 @@ class _Folder(dict):
 
 
 def test_code_lines_and_code_in_find_printed_code() -> None:
-    chapter = "Prose with x = 1.\n\n```{code-cell} ipython3\n:tags: [remove-input]\n\n# a comment that is long enough to count\nresult = analyses.compute(frame, level=0.9)\nx = 1\n```\n"
+    chapter = (
+        "Prose with x = 1.\n\n```{code-cell} ipython3\n:tags: [remove-input]\n\n"
+        "# a comment that is long enough to count\nresult = analyses.compute(frame, level=0.9)\nx = 1\n```\n"
+    )
     lines = code_lines(chapter)
     assert lines == ["result = analyses.compute(frame, level=0.9)"]
     assert code_in("Table 1 ... result = analyses.compute(frame,\nlevel=0.9) ...", lines) == lines
@@ -133,6 +137,48 @@ def test_broken_links_reports_missing_and_empty_files_and_anchors() -> None:
     files["downloads/index.html"] = b'<h2 id="archive"><a href="missing.zip">zip</a><a href="../chapters/intro.html">back</a>'
     files["downloads/cards.pdf"] = b"%PDF"
     assert broken_links(files, ["chapters/intro.html"]) == ["downloads/index.html: missing.zip (no such file)"]
+
+
+def workshop():
+    spec = importlib.util.spec_from_file_location("workshop", ROOT / "scripts" / "workshop.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_heading_title_repairs_chromium_bookmarks() -> None:
+    ws = workshop()
+    headings = ["Risks", "The question", "Scenario exercise: the Republic of Varantia (fictional)"]
+    assert ws.heading_title("The questionThe question", headings) == "The question"
+    assert ws.heading_title("Scenario exercise: the Republic ofVarantia (fictional)", headings) == headings[2]
+    assert ws.heading_title("Contents", headings) is None  # a heading of the page's frame, not of the article
+    assert ws.heading_title("Risks — card", []) == "Risks — card"
+
+
+def test_merge_pdfs_gives_one_bookmark_per_part(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    def part(name: str, outline: list[tuple[str, int, int]], pages: int) -> Path:
+        writer = PdfWriter()
+        for _ in range(pages):
+            writer.add_blank_page(100, 100)
+        parents: dict[int, object] = {}
+        for title, page, level in outline:
+            parents[level] = writer.add_outline_item(title=title, page_number=page, parent=parents.get(level - 1))
+        path = tmp_path / f"{name}.pdf"
+        writer.write(path)
+        return path
+
+    a = part("a", [("Risks", 0, 0), ("Contents", 0, 1), ("Data", 0, 1), ("Analysis", 1, 1), ("Models", 1, 2)], 2)
+    b = part("b", [("Glossary", 0, 0)], 3)
+    parts = [("Risks", a, ["Risks", "Data", "Analysis", "Models"]), ("Glossary", b, ["Glossary"])]
+    merged = PdfReader(workshop().merge_pdfs(parts, tmp_path / "book.pdf", "T"))
+    assert len(merged.pages) == 5 and merged.metadata.title == "T"
+    top = [i for i in merged.outline if not isinstance(i, list)]
+    assert [i.title for i in top] == ["Risks", "Glossary"] and [merged.get_destination_page_number(i) for i in top] == [0, 2]
+    sections = merged.outline[1]
+    assert [i.title for i in sections if not isinstance(i, list)] == ["Data", "Analysis"] and sections[2][0].title == "Models"
+    assert not isinstance(merged.outline[-1], list), "a part without sections has no sub-bookmarks"
 
 
 # The built downloads.
