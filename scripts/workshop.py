@@ -582,7 +582,7 @@ def place_downloads(site: Path, archive: Path | None) -> Path:
         handouts.append("<li>In this offline copy, the handouts are in the folder <code>handouts/</code> of the archive.</li>")
     book = [
         _link(folder / BOOK_PDF, "The whole book, without code, with a bookmark per chapter", folder),
-        _link(folder / CARDS_PDF, "The five summary cards, one page each", folder),
+        _link(folder / CARDS_PDF, f"All {sum(n.startswith('card-') for n in manifest)} summary cards, one page each", folder),
     ]
     if archive is None:
         archive_html = "<p>You are reading the offline archive: unpack it and serve it as its README.txt says.</p>"
