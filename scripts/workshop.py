@@ -406,18 +406,80 @@ def build_handouts(edition: str = "participant", code: bool = False) -> dict[str
             scale = print_card(browser, base, card, target)
             made[target.name] = {"source": card.relative_to(ROOT).as_posix(), "title": card_lens(card), "scale_percent": scale}
             print(f"{target.relative_to(ROOT)}: one page at {scale} %")
+        pages: list[tuple[str | None, Path, list[str]]] = [
+            (info["title"], out / name, info["headings"]) for name, info in made.items() if not name.startswith("card-")
+        ]
+        downloads = edition == "participant" and not code  # the downloads offered on the site: what participants may have
+        if downloads:
+            DOWNLOADS.mkdir(parents=True, exist_ok=True)
+            cover = print_cover(browser, base, pages, DOWNLOADS / "cover.pdf")
         browser.close()
     if not cards:
         print(f"warning: no summary cards in {CARDS.relative_to(ROOT)}")
     (out / "manifest.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    if edition == "participant" and not code:
-        # The downloads offered on the site: what participants may have, without code.
-        DOWNLOADS.mkdir(parents=True, exist_ok=True)
-        pages = [(info["title"], out / name, info["headings"]) for name, info in made.items() if not name.startswith("card-")]
-        book = merge_pdfs(pages, DOWNLOADS / BOOK_PDF, title=book_title())
+    if downloads:
+        book = merge_pdfs([(None, cover, []), *pages], DOWNLOADS / BOOK_PDF, title=book_title())
+        cover.unlink()
         cards_pdf = merge_pdfs([(info["title"], out / name, []) for name, info in made.items() if name.startswith("card-")], DOWNLOADS / CARDS_PDF)
-        print(f"{book.relative_to(ROOT)}: {len(pages)} chapters and pages; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
+        print(f"{book.relative_to(ROOT)}: a cover and {len(pages)} chapters and pages; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
     return made
+
+
+COVER_CSS = """
+@page { size: A4; }
+html { font-family: 'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #111; }
+body { margin: 0; }
+h1 { font-size: 24pt; line-height: 1.2; margin: 30mm 0 6pt; padding-bottom: 6pt; border-bottom: 2pt solid #0072B2; }
+h2 { font-size: 12pt; margin: 14pt 0 4pt; color: #0b4f7c; }
+p { margin: 0 0 6pt; }
+.version { font-size: 13pt; }
+table { border-collapse: collapse; width: 100%; }
+td { padding: 1.5pt 0; border-bottom: 0.5pt solid #ddd; }
+td.page { text-align: right; width: 18mm; }
+"""
+
+
+def cover_html(contents: list[tuple[str, int]]) -> str:
+    """The book PDF's first page: title, version and date, how to cite, what the PDF leaves out, and the contents."""
+    citation = read_citation()
+    rows = "".join(f'<tr><td>{html.escape(t)}</td><td class="page">{n}</td></tr>' for t, n in contents)
+    body = (
+        f"<h1>{html.escape(citation.title)}</h1>"
+        f'<p class="version">Version {html.escape(citation.version)}, released {html.escape(citation.released_text)}</p>'
+        f"<p>{html.escape('; '.join(citation.authors))}</p>"
+        f"<h2>How to cite</h2><p>{html.escape(citation.plain())}</p>"
+        "<h2>This PDF</h2><p>The whole book as printed from the participant edition of the site: the chapters' code and the "
+        "solutions to the exercises are left out (both are on the site, and every chapter can be downloaded there as a notebook). "
+        "Each chart is printed as an image with its caption; the data behind it are on the site.</p>"
+        f'<h2>Contents</h2><table><tr><th>Chapter</th><th class="page">PDF page</th></tr>{rows}</table>'
+    )
+    head = f'<meta charset="utf-8"><title>{html.escape(citation.title)}</title><style>{COVER_CSS}</style>'
+    return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>\n{body}</body></html>\n'
+
+
+def print_cover(browser: Any, base: str, pages: list[tuple[str | None, Path, list[str]]], target: Path) -> Path:
+    """Print the book's one-page cover, whose contents give the PDF page on which each part will start."""
+    from pypdf import PdfReader
+
+    contents, start = [], 2  # the cover is page 1
+    for title, path, _ in pages:
+        contents.append((title or path.stem, start))
+        start += len(PdfReader(path).pages)
+    page_html = DOWNLOADS / "cover.html"
+    page_html.write_text(cover_html(contents), encoding="utf-8")
+    ctx = browser.new_context(color_scheme="light")
+    page = ctx.new_page()
+    blocked, errors = _guard(page)
+    page.goto(base + page_html.relative_to(BUILD).as_posix(), wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    if blocked or errors:
+        raise RuntimeError(f"the cover: requests to other hosts {blocked}, errors {errors}")
+    page.pdf(path=str(target), format="A4", margin={"top": "16mm", "bottom": "16mm", "left": "20mm", "right": "20mm"}, print_background=True)
+    ctx.close()
+    page_html.unlink()
+    if (n := len(PdfReader(target).pages)) != 1:
+        raise RuntimeError(f"the cover of the book PDF fills {n} pages; it must fit one")
+    return target
 
 
 def book_title() -> str:
@@ -452,10 +514,10 @@ def _copy_outline(writer: Any, reader: Any, items: list[Any], parent: Any, offse
             last = writer.add_outline_item(title=title, page_number=reader.get_destination_page_number(item) + offset, parent=parent)
 
 
-def merge_pdfs(parts: list[tuple[str, Path, list[str]]], target: Path, title: str | None = None) -> Path:
+def merge_pdfs(parts: list[tuple[str | None, Path, list[str]]], target: Path, title: str | None = None) -> Path:
     """Concatenate PDFs into ``target``, one top-level bookmark per part and the part's own bookmarks beneath it.
 
-    Each part is (title, PDF, headings of its page): Chromium's bookmarks drop the space where a heading wraps, so
+    Each part is (title or None for no bookmark, PDF, headings of its page): Chromium's bookmarks drop the space where a heading wraps, so
     their titles are taken from the headings; a part whose outline is its title over its sections loses that level.
     """
     from pypdf import PdfReader, PdfWriter
@@ -465,6 +527,8 @@ def merge_pdfs(parts: list[tuple[str, Path, list[str]]], target: Path, title: st
         reader = PdfReader(path)
         offset = len(writer.pages)
         writer.append(reader, import_outline=False)
+        if name is None:
+            continue  # a part without a bookmark: the cover
         top = writer.add_outline_item(title=name, page_number=offset)
         items = [i for i in reader.outline if isinstance(i, list) or heading_title(i.title, headings) is not None]
         if len(items) == 2 and not isinstance(items[0], list) and isinstance(items[1], list):

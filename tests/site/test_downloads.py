@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from whatworks.paths import ROOT
+from whatworks.site.citation import read_citation
 
 BUILD = ROOT / "_build"
 SITES = {"site": BUILD / "html", "participant": BUILD / "participant" / "html", "facilitator": BUILD / "facilitator" / "html"}
@@ -181,6 +182,12 @@ def test_merge_pdfs_gives_one_bookmark_per_part(tmp_path: Path) -> None:
     assert not isinstance(merged.outline[-1], list), "a part without sections has no sub-bookmarks"
 
 
+def test_cover_lists_the_contents_and_the_citation() -> None:
+    page = BeautifulSoup(workshop().cover_html([("Introduction", 2), ("Risks & models", 9)]), "html.parser")
+    assert [[td.get_text() for td in tr.select("td")] for tr in page.select("tr")][1:] == [["Introduction", "2"], ["Risks & models", "9"]]
+    assert read_citation().plain() in page.get_text()
+
+
 # The built downloads.
 
 
@@ -226,7 +233,13 @@ def test_book_pdf_has_one_bookmark_per_chapter_in_order() -> None:
         titles.append(h1.get_text().replace("#", "").replace("¶", "").strip())
     assert [item.title for item in top] == titles
     starts = [reader.get_destination_page_number(item) for item in top]
-    assert starts[0] == 0 and starts == sorted(set(starts)), f"chapters do not start on increasing pages: {starts}"
+    assert starts[0] == 1 and starts == sorted(set(starts)), f"chapters do not start on increasing pages after the cover: {starts}"
+    cover = normalise(reader.pages[0].extract_text())
+    citation = read_citation()
+    for text in (citation.title, f"Version {citation.version}, released {citation.released_text}", citation.plain()):
+        assert normalise(text) in cover, f"the cover lacks {text!r}"
+    for title, start in zip(titles, starts, strict=True):
+        assert normalise(f"{title}{start + 1}") in cover, f"the cover's contents lack {title!r} on page {start + 1}"
     assert any(isinstance(item, list) and item for item in reader.outline), "no section bookmarks under the chapters"
 
 

@@ -37,6 +37,11 @@ class Citation:
         """The release date as readers write it: "25 November 2026"."""
         return f"{self.released.day} {self.released:%B %Y}"
 
+    def plain(self) -> str:
+        """The reference as plain text (for print and PDF metadata)."""
+        text = f"{'; '.join(self.authors)} ({self.released.year}). {self.title}. Version {self.version}, released {self.released_text}."
+        return f"{text} {self.url}" if self.url else text
+
     def markdown(self) -> str:
         """The reference as one line of Markdown: authors (year). Title (in ``<cite>``). Version, date. Address."""
         title = f"<cite>{html.escape(self.title)}</cite>"
