@@ -434,8 +434,9 @@ h2 { font-size: 12pt; margin: 14pt 0 4pt; color: #0b4f7c; }
 p { margin: 0 0 6pt; }
 .version { font-size: 13pt; }
 table { border-collapse: collapse; width: 100%; }
-td { padding: 1.5pt 0; border-bottom: 0.5pt solid #ddd; }
-td.page { text-align: right; width: 18mm; }
+th, td { padding: 1.5pt 0; text-align: left; }
+td { border-bottom: 0.5pt solid #ddd; }
+.page { text-align: right; width: 24mm; white-space: nowrap; }
 """
 
 
