@@ -84,6 +84,9 @@ def broken_links(read: dict[str, bytes], pages: list[str]) -> list[str]:
         if page in seen:
             continue
         seen.add(page)
+        if page not in read:
+            broken.append(f"{page}: no such page")
+            continue
         soup = BeautifulSoup(read[page].decode("utf-8"), "html.parser")
         hrefs = download_links(soup) if not page.startswith("downloads/") else [a["href"] for a in soup.select("a[href]")]
         for href in hrefs:
@@ -93,7 +96,7 @@ def broken_links(read: dict[str, bytes], pages: list[str]) -> list[str]:
                 continue  # the way back to the book, checked by test_links
             if key not in read or not read[key]:
                 broken.append(f"{page}: {href} ({'no such file' if key not in read else 'empty file'})")
-            elif fragment and f'id="{fragment}"' not in read[key].decode("utf-8", "replace"):
+            elif fragment and BeautifulSoup(read[key].decode("utf-8", "replace"), "html.parser").find(id=fragment) is None:
                 broken.append(f"{page}: {href} (no anchor #{fragment})")
             elif key.endswith(".html"):
                 todo.append(key)

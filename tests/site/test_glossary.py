@@ -82,10 +82,13 @@ def glossary_entries(soup: BeautifulSoup) -> dict[str, list[str]]:
 
 
 def reader_text(soup: BeautifulSoup) -> str:
-    """The text a reader reads as prose: the article without code cells and their outputs, code, link texts and titles of works."""
+    """The text a reader reads as prose: the article without code cells and outputs, code, link texts and titles of works.
+
+    Outputs include glued ones (the key findings of the book in brief): computed text cannot carry a {term} role.
+    """
     article = soup.select_one("article") or soup.select_one("main") or soup
     article = BeautifulSoup(str(article), "html.parser")
-    for el in article.select("div.cell, pre, code, a, cite, .bibliography, div.citation, script, style"):
+    for el in article.select("div.cell, div.output, pre, code, a, cite, .bibliography, div.citation, script, style"):
         el.decompose()
     return re.sub(r"\s+", " ", article.get_text(" "))
 
@@ -128,6 +131,8 @@ def test_a_term_used_without_a_link_is_reported() -> None:
     assert unlinked_terms(BeautifulSoup(linked, "html.parser"), entries) == ["Odds ratio"]
     code_only = '<article><p>Nothing here.</p><div class="cell"><pre>odds_ratio = 2  # odds ratio</pre></div></article>'
     assert unlinked_terms(BeautifulSoup(code_only, "html.parser"), entries) == []
+    glued = '<article><p>Nothing here.</p><div class="output text_html"><p>Two odds ratios.</p></div></article>'
+    assert unlinked_terms(BeautifulSoup(glued, "html.parser"), entries) == []
 
 
 def test_term_pattern_takes_plurals_and_not_parts_of_words() -> None:
