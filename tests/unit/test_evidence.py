@@ -223,7 +223,7 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     rows = ev.map_data(t, per_direction=(2, 1))
     assert len(rows) == 2 + 1 + 2 + 1
     assert rows.loc[rows["condition"].eq("Committed implementer") & rows["tool"].eq("Targeted sanctions"), "practitioners_text"].item() == "13 of 15"
-    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s").to_dict()
+    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s", data_to=2024).to_dict()
     params = spec["params"]
     assert params[0]["value"] == "Mediation"
     assert params[0]["bind"]["options"] == ["Mediation", "Targeted sanctions"]
@@ -231,10 +231,10 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     ov = ev.tool_overview(*loaded)
     assert (
         "Mediation is the most studied (4 studies, 25 findings on 4 conditions)"
-        in charts.evidence.overview_chart(ov, "t", "s").to_dict()["description"]
+        in charts.evidence.overview_chart(ov, "t", "s", data_to=2024).to_dict()["description"]
     )
     views = ev.practitioner_vs_research(t)
-    assert "2 conditions are cited by at least a third" in charts.evidence.practitioner_chart(views, "t", "s").to_dict()["description"]
+    assert "2 conditions are cited by at least a third" in charts.evidence.practitioner_chart(views, "t", "s", data_to=2024).to_dict()["description"]
 
 
 def test_a_newer_file_with_a_missing_column_is_refused(tmp_path: Path) -> None:

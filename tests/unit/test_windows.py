@@ -195,7 +195,7 @@ def test_run_lengths_by_hand() -> None:
 def test_lead_time_chart_describes_the_counts() -> None:
     charts.setup()
     dist = windows.lead_distribution(windows.warning_times(make_view(), k=2), cap=2)
-    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2).to_dict()
+    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2, data_to=2006).to_dict()
     assert "7 onsets" in spec["description"] and "2 onsets had no warning" in spec["description"]
     assert "2 runs reach back" in spec["description"]
     assert spec["encoding"]["x"]["title"].startswith("Years in the top 2 ")
