@@ -140,6 +140,9 @@ def test_events_file_flows_into_chart(tmp_path: Path) -> None:
     rows = [row for rows in spec["datasets"].values() for row in rows]
     assert any(r.get("when") == "2003-05-01" and r.get("n_events") == 2 for r in rows)
     assert any(r.get("battle_deaths") == 1200 for r in rows)
+    # Markers of the same months overlap: the count of events in the year is written on the chart.
+    assert [(r["year"], r["text"]) for r in rows if "text" in r] == [(2003, "2")]
+    assert charts.dates.currency(chart) == "Data to 2006"  # the last year drawn (the risk runs to 2006)
     assert "3 of 7 years" in spec["description"] and "onsets of mass killing (2004)" in spec["description"]
     assert len(json.dumps(spec)) < 40_000
 
