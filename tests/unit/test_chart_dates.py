@@ -174,9 +174,11 @@ def test_timeline_rows_each_sit_on_their_label() -> None:
         }
     )
     spec = charts.episodes.timeline_chart(bars, "t", "s", 2000, 2010).to_dict()
-    y = spec["encoding"]["y"]
-    assert y["sort"] == ["Iraq|0", "Iraq|1", "Kenya|0"] and "yOffset" not in spec["encoding"]
+    bands, drawn = spec["layer"]
+    y = drawn["encoding"]["y"]
+    assert y["sort"] == ["Iraq|0", "Iraq|1", "Kenya|0"] and "yOffset" not in drawn["encoding"]
     assert "split(datum.label, '|')[0]" in y["axis"]["labelExpr"]
+    assert [r["row"] for r in spec["datasets"][bands["data"]["name"]]] == ["Kenya|0"]  # every other case shaded
 
 
 def test_wrapped_condition_names_keep_every_word() -> None:

@@ -153,7 +153,7 @@ def test_milestones_and_vetoes_and_charts_carry_descriptions() -> None:
     assert "2 were vetoed while" in spec["description"]
     # Every milestone is named on its own row (no tooltip needed), and the vetoes are counted by year.
     rows = [r for rows in spec["datasets"].values() for r in rows]
-    assert {"2011  Libya", "2013  Ghouta"} <= {r.get("row") for r in rows}
+    assert {"2011  Libya", "2013  Ghouta"} <= {r.get("row") for r in rows}  # short names stay on one line
     assert sum(r.get("drafts", 0) for r in rows) == int(events["lane"].eq("Vetoes").sum())
     assert charts.dates.currency(chart) == f"Data to {charts.dates.day_to(events['date'])}"
     spec = charts.council.decade_chart(council.by_member_and_decade(d), "t", "s", data_to="2019").to_dict()

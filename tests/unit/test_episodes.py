@@ -71,7 +71,7 @@ def test_charts_describe_what_they_show(local_episodes: pd.DataFrame) -> None:
     bars = episodes.timeline_data(episodes.select_cases(local_episodes, {"Kenya": ["KEN"], "Uganda": ["UGA"]}), 2010)
     timeline = charts.episodes.timeline_chart(bars, "Finding", "Source", 1990, 2010).to_dict()
     assert "Kenya, Uganda" in timeline["description"] and "1 of the 4 episodes" in timeline["description"]
-    assert {t["field"] for t in timeline["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
+    assert {t["field"] for t in timeline["layer"][1]["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
 
 
 def test_death_ranges_spread_and_flags() -> None:

@@ -62,11 +62,12 @@ def flows_chart(periods: pd.DataFrame, title: str, subtitle: str, *, data_to: st
 
 
 @carries_date
-def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: int, last_year: int) -> alt.Chart:
+def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: int, last_year: int) -> alt.LayerChart:
     """One row per case, one bar per episode (overlapping episodes in separate lanes), coloured by perpetrator type.
 
     ``bars`` comes from :func:`timeline_data`. Ongoing episodes are drawn with a dark outline. Each lane
-    of a case is a row of its own, the case named on its first, so that every bar sits on its label.
+    of a case is a row of its own, the case named on its first, so that every bar sits on its label; every
+    other case's rows are shaded, so that a reader sees which rows belong together.
     """
     df = bars.copy()
     df["led_by"] = df["perpetrator_type"].map({"State-Led": "State-led", "Non-State-Led": "Non-state-led"})
@@ -74,21 +75,24 @@ def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: in
     df["row"] = df["case"] + "|" + df["lane"].astype(int).astype(str)
     rows = sorted(set(df["row"]), key=lambda r: (cases.index(r.rsplit("|", 1)[0]), int(r.rsplit("|", 1)[1])))
     name_col = "name" if "name" in df.columns else "case"
-    return (
-        alt.Chart(df, title=finding(title, dated(subtitle, last_year)))
+    y = alt.Y(
+        "row:N",
+        title=None,
+        sort=rows,
+        axis=alt.Axis(
+            labelFontSize=13,
+            labelFontWeight=600,
+            labelExpr="split(datum.label, '|')[1] == '0' ? split(datum.label, '|')[0] : ''",
+            ticks=False,
+        ),
+    )
+    shaded = pd.DataFrame({"row": [r for r in rows if cases.index(r.rsplit("|", 1)[0]) % 2 == 1]})
+    bands = alt.Chart(shaded).mark_rect(color="#eeeeee").encode(y=y, x=alt.datum(first_year), x2=alt.datum(last_year + 1))
+    episodes_drawn = (
+        alt.Chart(df)
         .mark_bar(height={"band": 0.8}, cornerRadius=2)
         .encode(
-            y=alt.Y(
-                "row:N",
-                title=None,
-                sort=rows,
-                axis=alt.Axis(
-                    labelFontSize=13,
-                    labelFontWeight=600,
-                    labelExpr="split(datum.label, '|')[1] == '0' ? split(datum.label, '|')[0] : ''",
-                    ticks=False,
-                ),
-            ),
+            y=y,
             x=alt.X(
                 "start_year:Q",
                 title=None,
@@ -107,15 +111,15 @@ def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: in
                 alt.Tooltip("led_by:N", title="led by"),
             ],
         )
-        .properties(
-            width=520,
-            height=alt.Step(18),
-            description=(
-                f"Timeline with one row per case ({', '.join(cases)}): each bar is one mass-killing episode in the Early Warning Project list, "
-                f"from its first to its last year, coloured by whether the state or a non-state group led it; "
-                f"{int(df['ongoing'].sum())} of the {len(df)} episodes shown were still ongoing in {last_year} (outlined)."
-            ),
-        )
+    )
+    return alt.layer(bands, episodes_drawn, title=finding(title, dated(subtitle, last_year))).properties(
+        width=520,
+        height=alt.Step(18),
+        description=(
+            f"Timeline with one row per case ({', '.join(cases)}): each bar is one mass-killing episode in the Early Warning Project list, "
+            f"from its first to its last year, coloured by whether the state or a non-state group led it; "
+            f"{int(df['ongoing'].sum())} of the {len(df)} episodes shown were still ongoing in {last_year} (outlined)."
+        ),
     )
 
 

@@ -36,7 +36,7 @@ def evidence_map_chart(data: pd.DataFrame, default_tool: str, title: str, subtit
     ratings = [r for r in RATINGS if r in set(data["rating"])]
     base = alt.Chart(data, title=finding(title, dated(subtitle, data_to))).transform_filter(alt.datum.tool == pick)
     by_strength = alt.EncodingSortField("signed_strength", order="descending")
-    y = alt.Y("condition_label:N", title=None, sort=by_strength, axis=alt.Axis(labelExpr=SPLIT_LINES))
+    y = alt.Y("condition_label:N", title=None, sort=by_strength, axis=alt.Axis(labelExpr=SPLIT_LINES, labelLimit=260))
     bars = base.mark_bar().encode(
         x=alt.X("signed_strength:Q", title="← hinders · research evidence (vote count) · helps →"),
         y=y,
@@ -129,6 +129,22 @@ def overview_chart(overview: pd.DataFrame, title: str, subtitle: str, *, data_to
     )
 
 
+def _stacked(data: pd.DataFrame, x: str, y: str, named: pd.Series, gap: float = 5.0, near: float = 1.5) -> pd.Series:
+    """Heights for the names of the ``named`` points: a name that would sit within ``gap`` of another's near the same
+    ``x`` (within ``near``) in the same tool is moved up, so that names do not print over each other."""
+    out = data[y].astype(float).copy()
+    for _, group in data[named].groupby("tool"):
+        placed: list[tuple[float, float]] = []
+        for idx, row in group.sort_values([y, x]).iterrows():
+            height = float(row[y])
+            for px, py in sorted(placed, key=lambda p: p[1]):
+                if abs(px - row[x]) <= near and abs(py - height) < gap:
+                    height = py + gap
+            placed.append((float(row[x]), height))
+            out[idx] = height
+    return out
+
+
 @carries_date
 def practitioner_chart(rows: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int, label_top: int = 2) -> alt.Chart:
     """Scatter of research strength against the share of practitioners citing each condition, one panel per tool.
@@ -160,6 +176,7 @@ def practitioner_chart(rows: pd.DataFrame, title: str, subtitle: str, *, data_to
     strongest = data.sort_values("research", ascending=False).groupby("tool").head(label_top).index
     named = data["agreement"].eq("practitioners only") | data.index.isin(strongest)
     data = data.assign(name=np.where(named, data["condition"].map(lambda c: textwrap.shorten(str(c), 32, placeholder="…")), ""))
+    data["name_y"] = _stacked(data, "research", "share_pct", named)
     points = (
         alt.Chart()
         .mark_point(filled=True, size=70, opacity=0.75)
@@ -183,7 +200,7 @@ def practitioner_chart(rows: pd.DataFrame, title: str, subtitle: str, *, data_to
         alt.Chart()
         .transform_filter("datum.name != ''")
         .mark_text(align="left", dx=6, dy=-6, fontSize=10, color="#333333")
-        .encode(x="research:Q", y="share_pct:Q", text="name:N")
+        .encode(x="research:Q", y="name_y:Q", text="name:N")
     )
     layered = alt.layer(points, names, data=data).properties(width=265, height=260)
     row = alt.Row("tool:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight=600))

@@ -96,14 +96,14 @@ def country_chart(
     first = int(risk["year"].min()) if len(risk) else lo
     shade = (
         alt.Chart(risk[risk["top"]])
-        .mark_rect(color=PALETTE[1], opacity=0.25)
+        .mark_rect(color=GREY, opacity=0.15)
         .encode(
             x=alt.X("x0:Q", scale=xscale, axis=xaxis), x2="x1:Q", tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:Q", title="rank")]
         )
     )
     line = (
         alt.Chart(risk)
-        .mark_line(point=True, color=model_colour(model))
+        .mark_line(point=alt.OverlayMarkDef(color=model_colour(model)), color=model_colour(model))
         .encode(
             x=alt.X("year:Q", scale=xscale, axis=xaxis),
             y=alt.Y("risk:Q", title="Risk (backtest)", axis=alt.Axis(format="%")),
