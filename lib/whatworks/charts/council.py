@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import altair as alt
 import pandas as pd
 
@@ -102,7 +100,6 @@ def milestones_chart(events: pd.DataFrame, title: str, subtitle: str) -> alt.VCo
     vetoes = events[events["lane"].eq("Vetoes")].copy()
     marks["row"] = marks["date"].dt.strftime("%Y") + "  " + marks["label"]
     marks["row"] = marks["row"].where(~marks["row"].duplicated(), marks["date"].dt.strftime("%b %Y") + "  " + marks["label"])
-    marks["row"] = marks["row"].map(lambda r: "|".join(textwrap.wrap(r, 46)))  # drawn as lines by the axis' labelExpr
     first, last = events["date"].min(), events["date"].max()
     domain = [f"{first.year}-01-01", f"{last.year + 1}-01-01"]
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(format="%Y", tickCount=8, grid=True))
@@ -119,13 +116,13 @@ def milestones_chart(events: pd.DataFrame, title: str, subtitle: str) -> alt.VCo
                 "row:N",
                 title=None,
                 sort=marks["row"].tolist(),
-                axis=alt.Axis(labelExpr="split(datum.label, '|')", ticks=False, grid=True, labelFontSize=11, labelLineHeight=11),
+                axis=alt.Axis(labelLimit=440, ticks=False, grid=True, labelFontSize=11),
             ),
             color=alt.Color("lane:N", title=None, scale=alt.Scale(domain=kinds, range=colours), legend=alt.Legend(orient="top", columns=3)),
             shape=alt.Shape("lane:N", title=None, scale=alt.Scale(domain=kinds), legend=alt.Legend(orient="top", columns=3)),
             tooltip=[alt.Tooltip("date_text:N", title="date"), "label:N", alt.Tooltip("detail:N", title="document")],
         )
-        .properties(width=420, height=alt.Step(21 if marks["row"].str.contains("|", regex=False).any() else 16))
+        .properties(width=420, height=alt.Step(16))
     )
     vetoes["year_start"] = vetoes["date"].dt.year.astype(str) + "-01-01"
     per_year = vetoes.groupby(["year_start", "mark"]).size().rename("drafts").reset_index()
@@ -149,7 +146,7 @@ def milestones_chart(events: pd.DataFrame, title: str, subtitle: str) -> alt.VCo
     n_flag = int(vetoes["mark"].eq("veto, mass killing under way").sum())
     by_kind = "; ".join(f"{lane}: {int(n)}" for lane, n in marks["lane"].value_counts().reindex(kinds).items())
     return (
-        alt.vconcat(listed, bars, spacing=16, bounds="flush", title=finding(title, dated(subtitle, day_to(events["date"]))))
+        alt.vconcat(listed, bars, spacing=36, bounds="flush", title=finding(title, dated(subtitle, day_to(events["date"]))))
         .resolve_scale(color="independent", shape="independent")
         .properties(
             description=(

@@ -97,7 +97,7 @@ def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[
     spread = table["country"].map(lambda c: zlib.crc32(str(c).encode()) % 1000 / 1000)
     table = table.assign(shown=table["observed"] + spread * 0.35 * (size > 1))
     sqrt = alt.Scale(type="sqrt", domain=[0, top], nice=False)
-    linear = alt.Scale(domain=[0, top], nice=False)
+    linear = alt.Scale(domain=[0, max(top, float(table["observed"].max()) + 0.45)], nice=False)  # room for the spread of the top row
     line = (
         alt.Chart(pd.DataFrame({"x": [i * top / 50 for i in range(51)]}).assign(y=lambda d: d["x"]))
         .mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1)

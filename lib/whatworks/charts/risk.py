@@ -179,6 +179,7 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str, *, 
     ``data_to``: the last year of the backtest (default: the year of the last onset).
     """
     order = ranks.sort_values(["year", "onset_label"])["onset_label"].unique().tolist()
+    models = list(dict.fromkeys(ranks["model"]))
     n = len(order)
     top = float(ranks["rank"].max())
     points = (
@@ -190,10 +191,11 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str, *, 
                 "rank:Q",
                 title="Better of the two ranks before the onset (log scale)",
                 scale=alt.Scale(type="log", domain=[1, max(top, 100)], nice=False),
+                axis=alt.Axis(values=sorted({*_log_ticks(1, max(top, 100)), k})),
             ),
-            yOffset=alt.YOffset("model:N"),
-            color=alt.Color("model:N", title=None, scale=model_scale(ranks["model"]), legend=alt.Legend(**LEGEND)),
-            shape=alt.Shape("model:N", title=None),
+            yOffset=alt.YOffset("model:N", sort=models),
+            color=alt.Color("model:N", title=None, sort=models, scale=model_scale(models), legend=alt.Legend(**LEGEND)),
+            shape=alt.Shape("model:N", title=None, sort=models, scale=alt.Scale(domain=models)),
             tooltip=["onset_label:N", "model:N", "rank:Q"],
         )
     )
