@@ -179,6 +179,7 @@ def test_timeline_rows_each_sit_on_their_label() -> None:
     assert y["sort"] == ["Iraq|0", "Iraq|1", "Kenya|0"] and "yOffset" not in drawn["encoding"]
     assert "split(datum.label, '|')[0]" in y["axis"]["labelExpr"]
     assert [r["row"] for r in spec["datasets"][bands["data"]["name"]]] == ["Kenya|0"]  # every other case shaded
+    assert bands["encoding"]["x"]["scale"]["domain"] == drawn["encoding"]["x"]["scale"]["domain"] == [2000, 2011]  # the shade keeps the years
 
 
 def test_wrapped_condition_names_keep_every_word() -> None:

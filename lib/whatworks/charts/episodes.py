@@ -86,8 +86,9 @@ def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: in
             ticks=False,
         ),
     )
-    shaded = pd.DataFrame({"row": [r for r in rows if cases.index(r.rsplit("|", 1)[0]) % 2 == 1]})
-    bands = alt.Chart(shaded).mark_rect(color="#eeeeee").encode(y=y, x=alt.datum(first_year), x2=alt.datum(last_year + 1))
+    years = alt.Scale(domain=[first_year, last_year + 1], nice=False, zero=False)
+    shaded = pd.DataFrame({"row": [r for r in rows if cases.index(r.rsplit("|", 1)[0]) % 2 == 1]}).assign(x0=first_year, x1=last_year + 1)
+    bands = alt.Chart(shaded).mark_rect(color="#eeeeee").encode(y=y, x=alt.X("x0:Q", title=None, scale=years), x2="x1:Q")
     episodes_drawn = (
         alt.Chart(df)
         .mark_bar(height={"band": 0.8}, cornerRadius=2)
@@ -97,7 +98,7 @@ def timeline_chart(bars: pd.DataFrame, title: str, subtitle: str, first_year: in
                 "start_year:Q",
                 title=None,
                 axis=alt.Axis(format="d", tickCount=10),
-                scale=alt.Scale(domain=[first_year, last_year + 1], nice=False),
+                scale=years,
             ),
             x2="bar_end:Q",
             color=alt.Color("led_by:N", title=None, scale=alt.Scale(domain=["State-led", "Non-state-led"], range=PALETTE[:2])),
