@@ -146,7 +146,7 @@ def milestones_chart(events: pd.DataFrame, title: str, subtitle: str) -> alt.VCo
     n_flag = int(vetoes["mark"].eq("veto, mass killing under way").sum())
     by_kind = "; ".join(f"{lane}: {int(n)}" for lane, n in marks["lane"].value_counts().reindex(kinds).items())
     return (
-        alt.vconcat(listed, bars, spacing=36, bounds="flush", title=finding(title, dated(subtitle, day_to(events["date"]))))
+        alt.vconcat(listed, bars, spacing=56, bounds="flush", title=finding(title, dated(subtitle, day_to(events["date"]))))
         .resolve_scale(color="independent", shape="independent")
         .properties(
             description=(

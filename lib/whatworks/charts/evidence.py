@@ -35,8 +35,7 @@ def evidence_map_chart(data: pd.DataFrame, default_tool: str, title: str, subtit
     pick = alt.param(name="tool", value=default_tool, bind=alt.binding_select(options=tools, name="Prevention tool: "))
     ratings = [r for r in RATINGS if r in set(data["rating"])]
     base = alt.Chart(data, title=finding(title, dated(subtitle, data_to))).transform_filter(alt.datum.tool == pick)
-    by_strength = alt.EncodingSortField("signed_strength", order="descending")
-    y = alt.Y("condition_label:N", title=None, sort=by_strength, axis=alt.Axis(labelExpr=SPLIT_LINES, labelLimit=260))
+    y = alt.Y("condition_label:N", title=None, sort="-x", axis=alt.Axis(labelExpr=SPLIT_LINES, labelLimit=260))
     bars = base.mark_bar().encode(
         x=alt.X("signed_strength:Q", title="← hinders · research evidence (vote count) · helps →"),
         y=y,
