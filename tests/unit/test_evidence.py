@@ -240,6 +240,11 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     one = rows.assign(findings=[1] + [5] * (len(rows) - 1))
     data = [r for rs in charts.evidence.evidence_map_chart(one, "Mediation", "t", "s", data_to=2024).to_dict()["datasets"].values() for r in rs]
     assert [r["caveat"] for r in data if r.get("caveat")] == ["1 finding only"]
+    # The rows keep their order (strongest help first) in every layer: an explicit list, not a per-layer sort.
+    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s", data_to=2024).to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    mediation = rows[rows["tool"].eq("Mediation")].sort_values("signed_strength", ascending=False)["condition"].tolist()
+    assert [o.split("#")[1].replace("|", " ") for o in order if o.startswith("Mediation#")] == mediation
     views = ev.practitioner_vs_research(t)
     spec = charts.evidence.practitioner_chart(views, "t", "s", data_to=2024).to_dict()
     assert "2 conditions are cited by at least a third" in spec["description"]

@@ -29,13 +29,16 @@ def evidence_map_chart(data: pd.DataFrame, default_tool: str, title: str, subtit
     Conditions' names are wrapped on the axis, and a bar resting on a single finding says so beside it.
     ``data_to``: what the review's data are current to (the year of its latest study).
     """
-    data = data.assign(condition_label=wrapped(data["condition"]))
+    # One row key per tool and condition ("tool#wrapped|name"), in an explicit order: strongest help first. An explicit
+    # order holds across the layers (bars and warnings); the axis shows only the wrapped name.
+    data = data.assign(condition_label=data["tool"] + "#" + wrapped(data["condition"]))
+    order = data.sort_values(["tool", "signed_strength"], ascending=[True, False])["condition_label"].drop_duplicates().tolist()
     data["caveat"] = np.where(data["findings"].eq(1), "1 finding only", "")
     tools = sorted(data["tool"].unique())
     pick = alt.param(name="tool", value=default_tool, bind=alt.binding_select(options=tools, name="Prevention tool: "))
     ratings = [r for r in RATINGS if r in set(data["rating"])]
     base = alt.Chart(data, title=finding(title, dated(subtitle, data_to))).transform_filter(alt.datum.tool == pick)
-    y = alt.Y("condition_label:N", title=None, sort="-x", axis=alt.Axis(labelExpr=SPLIT_LINES, labelLimit=260))
+    y = alt.Y("condition_label:N", title=None, sort=order, axis=alt.Axis(labelExpr="split(split(datum.label, '#')[1], '|')", labelLimit=260))
     bars = base.mark_bar().encode(
         x=alt.X("signed_strength:Q", title="← hinders · research evidence (vote count) · helps →"),
         y=y,
