@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from whatworks.analyses.findings import fill_card, from_glue
 from whatworks.site.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,7 @@ CACHE = BUILD / ".jupyter_cache"
 STAMP = BUILD / ".whatworks_inputs"
 HANDOUTS = BUILD / "handouts"
 CARDS = ROOT / "handouts" / "cards"
+GLUE = BUILD / "jupyter_execute" / "chapters"  # the glue of the main build: each chapter's key findings
 ARCHIVE = BUILD / "whatworks-site.zip"
 EDITIONS: dict[str, dict[str, Any]] = {
     "participant": {
@@ -317,6 +319,11 @@ def card_lens(path: Path) -> str:
     return LENSES.get(path.stem, path.stem.replace("_", " ").replace("-", " ").capitalize())
 
 
+def card_markdown(source: Path, glue: Path = GLUE) -> str:
+    """A card's Markdown with its key findings filled in from what the chapter of the same name glued in the last build."""
+    return fill_card(source.read_text(encoding="utf-8"), from_glue(glue / f"{source.stem}.glue.json"))
+
+
 def card_html(markdown: str, lens: str) -> str:
     """A summary card as a standalone HTML page (Markdown with tables; raw HTML in the card is shown as text)."""
     from markdown_it import MarkdownIt
@@ -334,7 +341,7 @@ def print_card(browser: Any, base: str, source: Path, target: Path) -> int:
     lens = card_lens(source)
     page_html = HANDOUTS / "cards" / f"{source.stem}.html"
     page_html.parent.mkdir(parents=True, exist_ok=True)
-    page_html.write_text(card_html(source.read_text(encoding="utf-8"), lens), encoding="utf-8")
+    page_html.write_text(card_html(card_markdown(source), lens), encoding="utf-8")
     ctx = browser.new_context(color_scheme="light")
     page = ctx.new_page()
     blocked, errors = _guard(page)

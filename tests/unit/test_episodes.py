@@ -90,6 +90,47 @@ def test_death_ranges_spread_and_flags() -> None:
     assert r.loc["A", "ratio"] == 5 and r.loc["A", "sources_disagree"] and not r.loc["B", "sources_disagree"]
 
 
+def test_sources_disagree_follows_the_figures_not_a_hand_flag() -> None:
+    """Guatemala's case: 70,000 and 200,000 with no hand flag must count as disagreeing figures."""
+    facts = pd.DataFrame(
+        {
+            "case": ["G", "G", "C", "C"],
+            "topic": ["deaths"] * 4,
+            "low": [200000, 70000, 1000, 1100],
+            "high": [None, None, None, None],
+            "counted": ["whole war", "1978-1982", "x", "x"],
+            "sources_disagree": [None, None, "yes", "yes"],
+            "source": ["s"] * 4,
+        }
+    )
+    r = episodes.death_ranges(facts).set_index("case")
+    assert bool(r.loc["G", "sources_disagree"]) and round(r.loc["G", "ratio"], 2) == 2.86
+    assert pd.isna(r.loc["G", "same_count_ratio"])  # the two figures count different things
+    assert not r.loc["C", "sources_disagree"] and r.loc["C", "same_count_ratio"] == 1.1  # figures 10% apart agree
+
+
+def test_interval_bounds_are_not_figures() -> None:
+    """Sudan's case: a point estimate with a 95% interval is compared by its point, not its upper bound."""
+    facts = pd.DataFrame(
+        {
+            "case": ["S", "S"],
+            "topic": ["deaths", "deaths"],
+            "low": [178258, 9000],
+            "high": [461520, 450000],
+            "point": [298271, None],
+            "bounds": ["95% interval", None],
+            "counted": ["excess deaths", "deaths"],
+            "source": ["s", "s"],
+        }
+    )
+    r = episodes.death_ranges(facts).set_index("case")
+    assert r.loc["S", "highest"] == 450000 and r.loc["S", "ratio"] == 50
+    figures = episodes.death_figures(facts)
+    assert 461520 not in set(figures["figure"]) and 298271 in set(figures["figure"])
+    with pytest.raises(ValueError, match="point estimate"):
+        episodes.death_figures(facts.assign(point=None))
+
+
 def test_wpf_fact_table_is_consistent() -> None:
     wpf = data.load_facts("wpf_endings").set_index("category")
     shares = wpf.loc[["as_planned", "defeat", "strategic_shift"], "value"].astype(float)

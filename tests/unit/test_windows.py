@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from whatworks import charts, data
-from whatworks.analyses import windows
+from whatworks.analyses import risk, windows
 from whatworks.errors import DataError
 from whatworks.stats import clopper_pearson
 
@@ -58,6 +58,19 @@ def test_warning_times_by_hand() -> None:
     assert lt.loc[("Eps", 2004), "first_ranked"] == 2003
     # Sorted by year, then country.
     assert list(windows.warning_times(make_view(), k=2)["year"]) == [2001, 2002, 2004, 2004, 2004, 2005, 2005]
+
+
+def test_missed_onsets_is_one_definition() -> None:
+    """risk.missed_onsets (used by every page that counts missed onsets) agrees with the warning time 0 and with recall."""
+    view = make_view()
+    missed = risk.missed_onsets(view, k=2)
+    assert list(zip(missed["ewp_name"], missed["year"], strict=True)) == [("Gamma", 2004), ("Zeta", 2005)]  # rank 3; no forecast
+    lead0 = windows.warning_times(view, k=2).query("lead == 0")
+    assert list(zip(lead0["ewp_name"], lead0["year"], strict=True)) == list(zip(missed["ewp_name"], missed["year"], strict=True))
+    assert risk.recall_at(view["rank"], view["onset"], 2) == pytest.approx(1 - len(missed) / len(ONSETS))
+    assert len(risk.missed_onsets(view, k=5)) == 1  # a longer list misses only the onset without a forecast
+    with pytest.raises(DataError, match="rank"):
+        risk.missed_onsets(view.drop(columns="rank"))
 
 
 def test_warning_times_depends_on_k() -> None:
