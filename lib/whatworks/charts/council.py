@@ -107,32 +107,36 @@ def milestones_chart(events: pd.DataFrame, title: str, subtitle: str) -> alt.VCo
     extra = sorted(set(marks["lane"]) - set(lanes))
     kinds = [*lanes, *extra]
     colours = [MILESTONE_COLOURS.get(k, GREY) for k in kinds]
-    listed = (
+    # Each milestone's name is written in the plot, above its row and from the left edge, so that the chart needs
+    # no column of axis labels and narrows with the page; its mark sits on the row at its date.
+    y = alt.Y("row:N", title=None, sort=marks["row"].tolist(), axis=None)
+    dots = (
         alt.Chart(marks)
-        .mark_point(filled=True, size=70, opacity=0.95)
+        .mark_point(filled=True, size=60, opacity=0.95, yOffset=4)
         .encode(
             x=x,
-            y=alt.Y(
-                "row:N",
-                title=None,
-                sort=marks["row"].tolist(),
-                axis=alt.Axis(labelLimit=440, ticks=False, grid=True, labelFontSize=11),
-            ),
+            y=y,
             color=alt.Color("lane:N", title=None, scale=alt.Scale(domain=kinds, range=colours), legend=alt.Legend(orient="top", columns=3)),
             shape=alt.Shape("lane:N", title=None, scale=alt.Scale(domain=kinds), legend=alt.Legend(orient="top", columns=3)),
             tooltip=[alt.Tooltip("date_text:N", title="date"), "label:N", alt.Tooltip("detail:N", title="document")],
         )
-        .properties(width=420, height=alt.Step(16))
     )
+    names = (
+        alt.Chart(marks)
+        .mark_text(align="left", baseline="bottom", dy=-2, fontSize=11, color="#333333", limit=alt.expr("width"))
+        .encode(x=alt.value(0), y=y, text="row:N")
+    )
+    listed = alt.layer(dots, names).properties(width=420, height=alt.Step(26))
     vetoes["year_start"] = vetoes["date"].dt.year.astype(str) + "-01-01"
     per_year = vetoes.groupby(["year_start", "mark"]).size().rename("drafts").reset_index()
     veto_kinds = [k for k in VETO_KINDS if k in set(per_year["mark"])]
+    most = max(int(per_year.groupby("year_start")["drafts"].sum().max()) if len(per_year) else 1, 1)
     bars = (
         alt.Chart(per_year)
         .mark_bar(width=4)
         .encode(
             x=alt.X("year_start:T", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(format="%Y", tickCount=8)),
-            y=alt.Y("drafts:Q", title="Vetoed drafts", stack=True, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("drafts:Q", title="Vetoed drafts", stack=True, axis=alt.Axis(tickMinStep=1, format="d", tickCount=min(most, 4))),
             color=alt.Color(
                 "mark:N",
                 title=None,
