@@ -66,12 +66,12 @@ def test_timeline_lanes_keep_overlapping_episodes_apart(local_episodes: pd.DataF
 
 def test_charts_describe_what_they_show(local_episodes: pd.DataFrame) -> None:
     periods = episodes.flows_by_period(episodes.flows_by_year(local_episodes, 1990, 2005), years=5)
-    flows = charts.episodes.flows_chart(periods, "Finding", "Source").to_dict()
+    flows = charts.episodes.flows_chart(periods, "Finding", "Source", data_to=2010).to_dict()
     assert "5 starts and 4 endings" in flows["description"]
     bars = episodes.timeline_data(episodes.select_cases(local_episodes, {"Kenya": ["KEN"], "Uganda": ["UGA"]}), 2010)
     timeline = charts.episodes.timeline_chart(bars, "Finding", "Source", 1990, 2010).to_dict()
     assert "Kenya, Uganda" in timeline["description"] and "1 of the 4 episodes" in timeline["description"]
-    assert {t["field"] for t in timeline["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
+    assert {t["field"] for t in timeline["layer"][1]["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
 
 
 def test_death_ranges_spread_and_flags() -> None:
@@ -137,7 +137,7 @@ def test_wpf_fact_table_is_consistent() -> None:
     assert shares.sum() == 100
     assert (wpf["cases_in_set"] == 43).all()
     assert wpf.loc["foreign_armed_intervention", "value"] == 4 and wpf.loc["neutral_peacekeeping", "value"] == 0
-    spec = charts.episodes.typology_chart(wpf.reset_index(), "Finding", "Source").to_dict()
+    spec = charts.episodes.typology_chart(wpf.reset_index(), "Finding", "Source", data_to=2021).to_dict()
     assert "not computed in this book" in spec["description"]
 
 

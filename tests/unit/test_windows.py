@@ -153,6 +153,9 @@ def test_events_file_flows_into_chart(tmp_path: Path) -> None:
     rows = [row for rows in spec["datasets"].values() for row in rows]
     assert any(r.get("when") == "2003-05-01" and r.get("n_events") == 2 for r in rows)
     assert any(r.get("battle_deaths") == 1200 for r in rows)
+    # Markers of the same months overlap: the count of events in the year is written on the chart.
+    assert [(r["year"], r["text"]) for r in rows if "text" in r] == [(2003, "2")]
+    assert charts.dates.currency(chart) == "Data to 2006"  # the last year drawn (the risk runs to 2006)
     assert "3 of 7 years" in spec["description"] and "onsets of mass killing (2004)" in spec["description"]
     assert len(json.dumps(spec)) < 40_000
 
@@ -208,7 +211,7 @@ def test_run_lengths_by_hand() -> None:
 def test_lead_time_chart_describes_the_counts() -> None:
     charts.setup()
     dist = windows.lead_distribution(windows.warning_times(make_view(), k=2), cap=2)
-    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2).to_dict()
+    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2, data_to=2006).to_dict()
     assert "7 onsets" in spec["description"] and "2 onsets had no warning" in spec["description"]
     assert "2 runs reach back" in spec["description"]
     assert spec["encoding"]["x"]["title"].startswith("Years in the top 2 ")

@@ -2,12 +2,14 @@
 
 Each chart function takes tidy frames from :mod:`whatworks.analyses` and a title that states the
 finding (computed by the caller), and writes the chart's description (its text alternative) from
-the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``;
+the data it draws, and ends its subtitle with what the data are current to
+(:mod:`~whatworks.charts.dates`). In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``;
 results a reader reads as a table go through :func:`~whatworks.charts.tables.show_table`.
 """
 
 from whatworks.charts import (
     council,
+    dates,
     episodes,
     evidence,
     health_attacks,
@@ -33,6 +35,7 @@ __all__ = [
     "chart_html",
     "chart_id",
     "council",
+    "dates",
     "episodes",
     "evidence",
     "finding",

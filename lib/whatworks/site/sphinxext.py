@@ -29,6 +29,7 @@ from whatworks.charts.assets import CSS, VL_VERSION, bundle_name, bundle_text, d
 from whatworks.data.fetch import fetch_all
 from whatworks.paths import ROOT
 from whatworks.run.params import is_notebook, read_notebook
+from whatworks.site.citation import configure as configure_citation
 from whatworks.site.slim import slim_site
 
 logger = logging.getLogger(__name__)
@@ -191,6 +192,7 @@ def add_ipynb_download(app: Any, pagename: str, templatename: str, context: dict
 def setup(app: Sphinx) -> dict[str, Any]:
     render.coalesce_streams = merge_streams_in_place
     app.connect("config-inited", _invalidate_stale_cache)
+    app.connect("config-inited", configure_citation)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _note_glue_sources)
