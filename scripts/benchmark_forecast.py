@@ -2,10 +2,11 @@
 
 Times, with an empty cache (``WHATWORKS_CACHE`` in a new folder; the data come from ``WHATWORKS_DATA_MIRROR``):
 
-1. the default model's full backtest (``stored_backtest_forecasts(panel, "best")``, windows 1991-2021, ``--jobs`` processes),
-   run once;
-2. its recalibrated version (``best_calibrated``) after it: only the earlier windows its first recalibrations need;
-3. ``whatworks forecast`` of the default model, as a command (start-up included);
+1. the full backtest of ``best``, the base of the default model (``stored_backtest_forecasts(panel, "best")``, windows
+   1991-2021, ``--jobs`` processes), run once;
+2. the default model (``best_calibrated``, :data:`whatworks.analyses.risk.DEFAULT_MODEL`) after it: only the earlier
+   windows its first recalibrations need;
+3. ``whatworks forecast`` of the default model, as a command (start-up included, stored backtests reused);
 4. ``whatworks register`` of every registered model (reusing the stored backtests of step 1).
 
     WHATWORKS_DATA_MIRROR=../shared/data .venv/bin/python scripts/benchmark_forecast.py [--cache EMPTY_FOLDER]
@@ -58,7 +59,7 @@ def measure(cache: Path, jobs: int) -> list[tuple[str, float]]:
             "backtest of 'best_calibrated' after it (its earlier windows)",
             lambda: risk.stored_backtest_forecasts(panel, "best_calibrated", n_jobs=jobs),
         ),
-        timed("whatworks forecast --model best", lambda: command(["forecast", "--model", "best", "--out", str(cache / "forecast.csv")], env)),
+        timed("whatworks forecast (the default model)", lambda: command(["forecast", "--out", str(cache / "forecast.csv")], env)),
         timed("whatworks register (every model, stored backtests reused)", lambda: command(register, env)),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from whatworks.analyses.risk import MODEL_LABELS, PREDICTOR_LABELS
+from whatworks.analyses.risk import DEFAULT_MODEL, MODEL_LABELS, PREDICTOR_LABELS
 from whatworks.charts.dates import carries_date, dated, year_to
 from whatworks.charts.theme import GREY, PALETTE, finding
 
@@ -18,7 +18,7 @@ MODEL_COLOURS = {
     MODEL_LABELS["trees"]: PALETTE[2],
     "Published": PALETTE[7],
     MODEL_LABELS["ewp_calibrated"]: PALETTE[4],
-    MODEL_LABELS["best_calibrated"]: PALETTE[6],
+    MODEL_LABELS["best_calibrated"]: PALETTE[5],  # the book's default: a strong colour (PALETTE[6], yellow, is too light on white)
     MODEL_LABELS["trees_calibrated"]: PALETTE[3],
 }
 
@@ -215,7 +215,7 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str, *, 
 
 
 @carries_date
-def ranking_chart(top: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int, model: str = "best") -> object:
+def ranking_chart(top: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int, model: str = DEFAULT_MODEL) -> object:
     """Top of a ranking: risk by country (columns ``country``, ``risk``, ``rank``, ``change``), with the change in rank as text.
 
     ``data_to``: the year of the data the forecast is made from; ``model``: whose risks they are (its colour).
