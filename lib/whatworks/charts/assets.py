@@ -66,15 +66,94 @@ DRAW = r"""
       });
     });
   }
+  // Narrow screens: a chart wider than its column is drawn again at the column's width, with its title
+  // wrapped shorter, instead of being shrunk to unreadable type.
+  var TITLE_PX = 8.6, SUBTITLE_PX = 6.9, MIN_CELL = 140, SPACING = 20;
+  function rewrap(text, chars) {
+    var words = (Array.isArray(text) ? text.join(" ") : String(text)).split(/\s+/), lines = [], line = "";
+    words.forEach(function (w) {
+      if (line && (line + " " + w).length > chars) { lines.push(line); line = w; }
+      else line = line ? line + " " + w : w;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+  function fitTitle(spec, width) {
+    var t = spec.title;
+    if (!t) return;
+    if (typeof t === "string" || Array.isArray(t)) t = spec.title = { text: t };
+    else t = spec.title = Object.assign({}, t);
+    t.text = rewrap(t.text, Math.max(20, Math.floor(width / TITLE_PX)));
+    if (t.subtitle) t.subtitle = rewrap(t.subtitle, Math.max(24, Math.floor(width / SUBTITLE_PX)));
+  }
+  function plotWidth(v) { return typeof v.width === "number" ? v.width : 0; }
+  // The specification redrawn for a column ``avail`` px wide, given the width ``drawn`` of its first drawing.
+  function fitSpec(original, avail, drawn) {
+    var spec = JSON.parse(JSON.stringify(original));
+    fitTitle(spec, avail);
+    if (spec.hconcat) { spec.vconcat = spec.hconcat; delete spec.hconcat; }
+    if (spec.mark || spec.layer) {
+      spec.width = "container";
+      spec.autosize = { type: "fit-x", contains: "padding" };
+    } else if (spec.vconcat) {
+      var widest = Math.max.apply(null, spec.vconcat.map(plotWidth));
+      var margin = Math.max(0, drawn - widest);
+      spec.vconcat.forEach(function (v) { v.width = Math.max(MIN_CELL, Math.floor(avail - margin)); });
+    } else if (spec.facet || spec.repeat) {
+      var inner = spec.spec || {};
+      var cell = plotWidth(inner) || 200;
+      if (spec.facet && spec.facet.column && !spec.facet.row) {
+        // Panels side by side: stack them (a wrapped facet of one column).
+        var side = Math.max(1, Math.floor((drawn + SPACING) / (cell + SPACING)));
+        var overhead = Math.max(0, drawn - side * cell - (side - 1) * SPACING);
+        spec.facet = spec.facet.column;
+        spec.columns = 1;
+        inner.width = Math.max(MIN_CELL, Math.floor(avail - overhead));
+      } else {
+        var cols = spec.facet && spec.facet.row ? 1 : spec.columns || 1;
+        var over = Math.max(0, drawn - cols * cell - (cols - 1) * SPACING);
+        var n = cols;
+        while (n > 1 && (avail - over - (n - 1) * SPACING) / n < MIN_CELL) n -= 1;
+        if (!(spec.facet && spec.facet.row)) spec.columns = n;
+        inner.width = Math.max(MIN_CELL, Math.floor((avail - over - (n - 1) * SPACING) / n));
+      }
+      spec.spec = inner;
+    }
+    return spec;
+  }
+  function embed(fig, view, spec) {
+    var opts = { actions: false, renderer: "svg", config: spec.config ? {} : window.WHATWORKS_CHART_THEME };
+    if (fig.wwResult) fig.wwResult.finalize();
+    return window.vegaEmbed(view, spec, opts).then(function (result) { fig.wwResult = result; return result; });
+  }
+  function drawnWidth(view) {
+    var svg = view.querySelector("svg");
+    return svg ? svg.getBoundingClientRect().width : 0;
+  }
+  function render(fig) {
+    var view = fig.querySelector(".whatworks-chart-view");
+    var spec = fig.wwSpec;
+    var avail = fig.clientWidth;
+    fig.wwWidth = avail;
+    return embed(fig, view, spec).then(function () {
+      var drawn = drawnWidth(view);
+      if (drawn > avail + 1) {
+        fig.dataset.fitted = "true";
+        return embed(fig, view, fitSpec(spec, avail, drawn));
+      }
+      delete fig.dataset.fitted;
+    });
+  }
   function draw() {
     document.querySelectorAll("figure.whatworks-chart").forEach(function (fig) {
       if (fig.dataset.rendered) return;
       var view = fig.querySelector(".whatworks-chart-view");
-      var spec = JSON.parse(fig.querySelector("script.whatworks-spec").textContent);
+      fig.wwSpec = JSON.parse(fig.querySelector("script.whatworks-spec").textContent);
       fig.dataset.rendered = "pending";
-      addDownloads(fig, spec);
-      window.vegaEmbed(view, spec, { actions: false, renderer: "svg", config: spec.config ? {} : window.WHATWORKS_CHART_THEME }).then(function () {
+      addDownloads(fig, fig.wwSpec);
+      render(fig).then(function () {
         fig.dataset.rendered = "true";
+        if (window.whatworksScrollBoxes) window.whatworksScrollBoxes();
       }).catch(function (err) {
         fig.dataset.rendered = "error";
         view.textContent = "This chart could not be drawn: " + err;
@@ -82,6 +161,20 @@ DRAW = r"""
       });
     });
   }
+  var resizeTimer;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      document.querySelectorAll("figure.whatworks-chart[data-rendered='true']").forEach(function (fig) {
+        if (Math.abs(fig.clientWidth - fig.wwWidth) < 24) return;
+        fig.dataset.rendered = "pending";
+        render(fig).then(function () {
+          fig.dataset.rendered = "true";
+          if (window.whatworksScrollBoxes) window.whatworksScrollBoxes();
+        });
+      });
+    }, 200);
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
 })();
@@ -89,7 +182,8 @@ DRAW = r"""
 
 CSS = """
 figure.whatworks-chart { margin: 1.5rem 0; max-width: 100%; overflow-x: auto; }
-/* A chart a little wider than the text column is scaled to fit it; on phones it scrolls instead (text stays legible). */
+/* A chart wider than its column is drawn again at the column's width (DRAW); on a wide screen one that
+   is still a little wider is scaled to fit, on a phone it scrolls in its box (text stays legible). */
 @media (min-width: 768px) { figure.whatworks-chart .whatworks-chart-view svg { max-width: 100%; height: auto; } }
 figure.whatworks-chart .whatworks-chart-caption { font-size: 0.9rem; color: var(--pst-color-text-muted, #555); margin-top: 0.5rem; }
 figure.whatworks-chart details.whatworks-chart-data { font-size: 0.85rem; margin-top: 0.5rem; }

@@ -5,6 +5,8 @@
   site's ``_static/``, and adds it only to pages that have charts.
 - Verifies every registered data file before any notebook runs, so a corrupted
   or missing file stops the build with an error naming that file.
+- Makes the pages readable for policy readers (:mod:`whatworks.site.reader`): code folded,
+  wide boxes scrolling with a cue, print without code, a search button whose name is its label.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import nbformat
 import vl_convert as vlc
 from myst_nb.core import render
 from myst_nb.core.utils import coalesce_streams
+from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -28,6 +31,7 @@ from whatworks.charts.assets import CSS, VL_VERSION, bundle_name, bundle_text, d
 from whatworks.data.fetch import fetch_all
 from whatworks.paths import ROOT
 from whatworks.run.params import is_notebook, read_notebook
+from whatworks.site.reader import SEARCH_BUTTON, SITE_CSS, SITE_JS, FoldCode, depart_fold, visit_fold
 from whatworks.site.slim import slim_site
 
 logger = logging.getLogger(__name__)
@@ -42,9 +46,19 @@ def _write_static(app: Sphinx) -> None:
     if not target.exists() or not stamp.exists() or stamp.read_text() != version:
         target.write_text(bundle_text(), encoding="utf-8")
         stamp.write_text(version)
-    (folder / "whatworks.css").write_text(CSS, encoding="utf-8")
+    (folder / "whatworks.css").write_text(CSS + SITE_CSS, encoding="utf-8")
+    (folder / "whatworks-site.js").write_text(SITE_JS, encoding="utf-8")
     app.config.html_static_path.append(str(folder))
     app.add_css_file("whatworks.css")
+    app.add_js_file("whatworks-site.js", loading_method="defer")
+
+
+def _add_templates(app: Sphinx, config: Any) -> None:
+    """Put the book's template overrides (the search button) before the theme's own."""
+    folder = Path(app.outdir).parent / "whatworks_templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "search-button-field.html").write_text(SEARCH_BUTTON, encoding="utf-8")
+    config.templates_path.insert(0, str(folder))
 
 
 def _check_data(app: Sphinx) -> None:
@@ -169,6 +183,11 @@ def add_ipynb_download(app: Any, pagename: str, templatename: str, context: dict
 
 def setup(app: Sphinx) -> dict[str, Any]:
     render.coalesce_streams = merge_streams_in_place
+    # Pages about code, whose code cells stay open (beside those whose front matter says so).
+    app.add_config_value("whatworks_code_pages", [], "env", [list])
+    app.connect("config-inited", _add_templates)
+    app.add_post_transform(FoldCode)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_fold, depart_fold))
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
