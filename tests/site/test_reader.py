@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from tests.site.conftest import SITE
 from whatworks.paths import ROOT
-from whatworks.site.browser import AXE_VERSION, LOCAL_HOSTS, axe_script, run_axe
+from whatworks.site.browser import LOCAL_HOSTS, axe_script, run_axe
 from whatworks.site.reader import OPT_OUT_KEY, SITE_CSS, SITE_JS
 
 PHONE = 390
@@ -71,27 +71,39 @@ def printed_outputs(html: str) -> list[str]:
 OVERFLOW_JS = """() => {
   const article = document.querySelector('article.bd-article') || document.body;
   const col = article.getBoundingClientRect();
-  const inCue = el => { const box = el.closest('.ww-scroll'); return box && box !== el && box.parentElement.classList.contains('ww-scroll-box')
-      && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX); };
-  const out = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.right > col.right + 1 || r.left < col.left - 1); };
-  const bad = [...article.querySelectorAll('*')].filter(el => out(el) && !inCue(el) && !(el.parentElement && out(el.parentElement) && !inCue(el.parentElement)));
-  const page = document.documentElement.scrollWidth > window.innerWidth + 1 ? ['the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px'] : [];
-  return page.concat(bad.slice(0, 10).map(el => el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined ? '.' + String(el.className).trim().replace(/\\s+/g, '.') : '')
-      + ' ' + Math.round(el.getBoundingClientRect().width) + ' px in a column of ' + Math.round(col.width) + ' px: ' + (el.textContent || '').trim().slice(0, 40)));
+  const inCue = el => {
+    const box = el.closest('.ww-scroll');
+    return box && box !== el && box.parentElement.classList.contains('ww-scroll-box')
+      && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+  };
+  const out = el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && (r.right > col.right + 1 || r.left < col.left - 1);
+  };
+  const top = el => !(el.parentElement && out(el.parentElement) && !inCue(el.parentElement));
+  const bad = [...article.querySelectorAll('*')].filter(el => out(el) && !inCue(el) && top(el));
+  const wide = document.documentElement.scrollWidth;
+  const page = wide > window.innerWidth + 1 ? ['the page scrolls sideways: ' + wide + ' px'] : [];
+  const cls = el => typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+  const name = el => el.tagName.toLowerCase() + cls(el);
+  return page.concat(bad.slice(0, 10).map(el => name(el) + ' ' + Math.round(el.getBoundingClientRect().width)
+    + ' px in a column of ' + Math.round(col.width) + ' px: ' + (el.textContent || '').trim().slice(0, 40)));
 }"""
 
 #: Code, its toggles and the page's buttons that would reach paper (after a reader opened every fold).
 PRINTED_CODE_JS = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const sel = 'div.cell_input, details.hide > summary, .article-header-buttons, .dropdown-download-buttons, .btn-fullscreen-button';
-  return [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length > 0).map(el => el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/)[0]);
+  return [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length > 0)
+    .map(el => el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/)[0]);
 }"""
 
 
 def _page(browser, width: int = PHONE, dark: bool = False):
     ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
     page = ctx.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("data:", "blob:")) or urlparse(r.request.url).hostname in LOCAL_HOSTS else r.abort())
+    local = ("data:", "blob:")
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) or urlparse(r.request.url).hostname in LOCAL_HOSTS else r.abort())
     return ctx, page
 
 
@@ -139,10 +151,13 @@ def test_overflow_check_fails_on_a_wide_element(browser) -> None:
 def test_wide_boxes_scroll_with_a_cue(browser) -> None:
     """The site's script puts a wide table and a wide code block in a scroll box with a shadow and a keyboard stop."""
     ctx, page = _page(browser)
-    body = WIDE.format('<table><tr><td style="white-space: nowrap">' + "wide " * 60 + "</td></tr></table><pre>" + "x" * 300 + "</pre><pre>short</pre>")
+    table = '<table><tr><td style="white-space: nowrap">' + "wide " * 60 + "</td></tr></table>"
+    body = WIDE.format(table + "<pre>" + "x" * 300 + "</pre><pre>short</pre>")
     page.set_content(f"<html><head><style>{SITE_CSS}</style></head><body>{body}<script>{SITE_JS}</script></body></html>")
     assert page.evaluate(OVERFLOW_JS) == []
-    boxes = page.eval_on_selector_all(".ww-scroll-box", "bs => bs.map(b => [b.className, b.firstElementChild.tabIndex, b.firstElementChild.getAttribute('role')])")
+    boxes = page.eval_on_selector_all(
+        ".ww-scroll-box", "bs => bs.map(b => [b.className, b.firstElementChild.tabIndex, b.firstElementChild.getAttribute('role')])"
+    )
     assert boxes[:2] == [["ww-scroll-box ww-more-right", 0, "region"]] * 2, boxes
     assert boxes[2] == ["ww-scroll-box", -1, None], "a box that does not scroll needs no cue nor keyboard stop"
     assert page.eval_on_selector(".ww-scroll-box", "b => getComputedStyle(b, '::after').opacity") == "1"
@@ -152,10 +167,11 @@ def test_wide_boxes_scroll_with_a_cue(browser) -> None:
 @pytest.mark.browser
 def test_print_check_fails_without_print_styles(browser) -> None:
     ctx, page = _page(browser, width=1280)
-    page.set_content(f'<article class="bd-article"><details class="hide above-input"><summary>Show code</summary>{BAD_CELL}</details></article>')
+    folded = f'<article class="bd-article"><details class="hide above-input"><summary>Show code</summary>{BAD_CELL}</details></article>'
+    page.set_content(folded)
     page.emulate_media(media="print")
     assert sorted(page.evaluate(PRINTED_CODE_JS)) == ["div.cell_input", "summary."]
-    page.set_content(f"<style>{SITE_CSS}</style>" + f'<article class="bd-article"><details class="hide above-input"><summary>Show code</summary>{BAD_CELL}</details></article>')
+    page.set_content(f"<style>{SITE_CSS}</style>{folded}")
     assert page.evaluate(PRINTED_CODE_JS) == []
     ctx.close()
 
@@ -164,7 +180,7 @@ def test_print_check_fails_without_print_styles(browser) -> None:
 def test_axe_is_the_pinned_version_and_finds_label_in_name(browser) -> None:
     """axe-core 4.14.1 from npm runs, and flags a button whose name leaves out its visible label (WCAG 2.5.3)."""
     ctx, page = _page(browser, width=1280)
-    page.set_content('<html lang="en"><head><title>t</title></head><body><main><button aria-label="Search">Search Ctrl+K</button></main></body></html>')
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><button aria-label="Search">Search Ctrl+K</button></main></body>')
     assert [v["id"] for v in run_axe(page)] == ["label-content-name-mismatch"]
     ctx.close()
 

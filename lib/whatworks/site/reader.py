@@ -78,7 +78,8 @@ def depart_fold(self: Any, node: HideCodeCellNode) -> None:
 
 # The theme's search button with an accessible name that contains what it shows (pydata-sphinx-theme 0.16).
 SEARCH_BUTTON = """{# whatworks: the theme's search button; its name is its visible text (WCAG 2.5.3 label in name). #}
-<button class="btn search-button-field search-button__button pst-js-only" title="{{ _('Search') }} (Ctrl+K)" data-bs-placement="bottom" data-bs-toggle="tooltip">
+<button class="btn search-button-field search-button__button pst-js-only" title="{{ _('Search') }} (Ctrl+K)"
+ data-bs-placement="bottom" data-bs-toggle="tooltip">
  <i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>
  <span class="search-button__default-text">{{ _('Search') }}</span>
  <span class="search-button__kbd-shortcut"><kbd class="kbd-shortcut__modifier">Ctrl</kbd>+<kbd class="kbd-shortcut__modifier">K</kbd></span>
