@@ -10,6 +10,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,14 @@ from whatworks.site.browser import CHROMIUM_FLAGS, NOT_FOUND, find_chromium
 
 SITE = ROOT / "_build" / "html"
 PREFIX = "/whatworks/"
+
+
+def pages() -> list[Path]:
+    """Every page of the built site (none before a build)."""
+    if not (SITE / "index.html").exists():
+        return []
+    skip = {"genindex.html"}
+    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts and p.name not in skip)
 
 
 def chromium_path() -> str:

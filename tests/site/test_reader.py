@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.site.conftest import SITE
+from tests.site.conftest import SITE, pages
 from whatworks.paths import ROOT
 from whatworks.site.browser import LOCAL_HOSTS, axe_script, run_axe
 from whatworks.site.reader import OPT_OUT_KEY, SITE_CSS, SITE_JS
@@ -221,9 +221,9 @@ def test_no_printed_output_on_reader_pages(page_path: Path) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("page_path", chapter_pages(), ids=_id)
+@pytest.mark.parametrize("page_path", pages(), ids=lambda p: p.relative_to(SITE).as_posix())
 def test_nothing_overflows_on_a_phone(page_path: Path, server: str, browser) -> None:
-    ctx, page = _open(browser, f"{server}chapters/{page_path.name}")
+    ctx, page = _open(browser, server + page_path.relative_to(SITE).as_posix())
     bad = page.evaluate(OVERFLOW_JS)
     ctx.close()
     assert bad == [], "\n".join(bad)

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.site.conftest import SITE
+from tests.site.conftest import SITE, pages
 from whatworks.paths import ROOT
 from whatworks.site.browser import LOCAL_HOSTS, run_axe
 
@@ -24,13 +24,6 @@ SHOTS = OUT / "screenshots"
 TEXT_PAGE_BUDGET = 600_000
 CHART_PAGE_BUDGET = 1_500_000
 WEIGHTS: dict[str, tuple[int, int, int]] = {}
-
-
-def pages() -> list[Path]:
-    if not (SITE / "index.html").exists():
-        return []
-    skip = {"genindex.html"}
-    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts and p.name not in skip)
 
 
 def visit(browser, url: str, shot: Path, width: int = 1280, axe: bool = False) -> dict[str, object]:

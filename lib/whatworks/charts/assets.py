@@ -68,7 +68,7 @@ DRAW = r"""
   }
   // Narrow screens: a chart wider than its column is drawn again at the column's width, with its title
   // wrapped shorter, instead of being shrunk to unreadable type.
-  var TITLE_PX = 8.6, SUBTITLE_PX = 6.9, MIN_CELL = 140, SPACING = 20;
+  var TITLE_PX = 9.8, SUBTITLE_PX = 7.8, MIN_CELL = 140, SPACING = 20;
   function rewrap(text, chars) {
     var words = (Array.isArray(text) ? text.join(" ") : String(text)).split(/\s+/), lines = [], line = "";
     words.forEach(function (w) {
@@ -86,9 +86,12 @@ DRAW = r"""
     t.text = rewrap(t.text, Math.max(20, Math.floor(width / TITLE_PX)));
     if (t.subtitle) t.subtitle = rewrap(t.subtitle, Math.max(24, Math.floor(width / SUBTITLE_PX)));
   }
-  function plotWidth(v) { return typeof v.width === "number" ? v.width : 0; }
-  // The specification redrawn for a column ``avail`` px wide, given the width ``drawn`` of its first drawing.
-  function fitSpec(original, avail, drawn) {
+  var AXIS = 70;  // a first guess at the room the y axis takes beside a plot
+  function cells(n, avail) { return Math.floor((avail - AXIS - (n - 1) * SPACING) / n); }
+  // The specification redrawn for a column ``avail`` px wide: single and layered views take the
+  // container's width; panels side by side are stacked; facets get fewer, narrower cells; titles and
+  // legends are wrapped.
+  function fitSpec(original, avail) {
     var spec = JSON.parse(JSON.stringify(original));
     fitTitle(spec, avail);
     if (spec.hconcat) { spec.vconcat = spec.hconcat; delete spec.hconcat; }
@@ -96,52 +99,67 @@ DRAW = r"""
       spec.width = "container";
       spec.autosize = { type: "fit-x", contains: "padding" };
     } else if (spec.vconcat) {
-      var widest = Math.max.apply(null, spec.vconcat.map(plotWidth));
-      var margin = Math.max(0, drawn - widest);
-      spec.vconcat.forEach(function (v) { v.width = Math.max(MIN_CELL, Math.floor(avail - margin)); });
+      spec.vconcat.forEach(function (v) { v.width = avail - AXIS; fitTitle(v, v.width); });
     } else if (spec.facet || spec.repeat) {
-      var inner = spec.spec || {};
-      var cell = plotWidth(inner) || 200;
-      if (spec.facet && spec.facet.column && !spec.facet.row) {
-        // Panels side by side: stack them (a wrapped facet of one column).
-        var side = Math.max(1, Math.floor((drawn + SPACING) / (cell + SPACING)));
-        var overhead = Math.max(0, drawn - side * cell - (side - 1) * SPACING);
-        spec.facet = spec.facet.column;
-        spec.columns = 1;
-        inner.width = Math.max(MIN_CELL, Math.floor(avail - overhead));
-      } else {
-        var cols = spec.facet && spec.facet.row ? 1 : spec.columns || 1;
-        var over = Math.max(0, drawn - cols * cell - (cols - 1) * SPACING);
-        var n = cols;
-        while (n > 1 && (avail - over - (n - 1) * SPACING) / n < MIN_CELL) n -= 1;
-        if (!(spec.facet && spec.facet.row)) spec.columns = n;
-        inner.width = Math.max(MIN_CELL, Math.floor((avail - over - (n - 1) * SPACING) / n));
+      var inner = spec.spec = spec.spec || {};
+      var sideBySide = spec.facet && (spec.facet.column || spec.facet.row) ? 1 : spec.columns || 1;
+      if (spec.facet && (spec.facet.column || spec.facet.row)) {
+        // A row or column facet: one panel under another, each labelled above it (a wrapped facet).
+        var def = Object.assign({}, spec.facet.row || spec.facet.column);
+        def.header = Object.assign({}, def.header || {}, { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top" });
+        spec.facet = def;
       }
-      spec.spec = inner;
+      var n = sideBySide;
+      while (n > 1 && cells(n, avail) < MIN_CELL) n -= 1;
+      spec.columns = n;
+      inner.width = Math.max(MIN_CELL, cells(n, avail));
+      fitTitle(inner, inner.width);
     }
     return spec;
   }
-  function embed(fig, view, spec) {
-    var opts = { actions: false, renderer: "svg", config: spec.config ? {} : window.WHATWORKS_CHART_THEME };
+  // Narrower again by ``excess`` px (what the last drawing still overflowed); false if it cannot be.
+  function shrink(spec, excess) {
+    if (spec.vconcat) {
+      var ok = false;
+      spec.vconcat.forEach(function (v) { if (v.width - excess >= MIN_CELL / 2) { v.width -= excess; ok = true; } });
+      return ok;
+    }
+    if (spec.spec && typeof spec.spec.width === "number") {
+      var n = spec.columns || 1, width = spec.spec.width - Math.ceil(excess / n);
+      if (width < MIN_CELL && n > 1) { spec.columns = n - 1; width = Math.floor((width * n) / (n - 1)); }
+      if (width < MIN_CELL / 2) return false;
+      spec.spec.width = width;
+      return true;
+    }
+    return false;
+  }
+  function embed(fig, view, spec, narrow) {
+    var config = spec.config ? {} : window.WHATWORKS_CHART_THEME;
+    if (narrow) config = Object.assign({}, config, { legend: Object.assign({}, config.legend || {}, { columns: 1, direction: "vertical" }) });
     if (fig.wwResult) fig.wwResult.finalize();
-    return window.vegaEmbed(view, spec, opts).then(function (result) { fig.wwResult = result; return result; });
+    return window.vegaEmbed(view, spec, { actions: false, renderer: "svg", config: config }).then(function (result) {
+      fig.wwResult = result;
+      return result;
+    });
   }
   function drawnWidth(view) {
     var svg = view.querySelector("svg");
     return svg ? svg.getBoundingClientRect().width : 0;
   }
+  function refit(fig, view, spec, avail, tries) {
+    return embed(fig, view, spec, true).then(function () {
+      var excess = Math.ceil(drawnWidth(view) - avail);
+      if (excess > 1 && tries > 0 && shrink(spec, excess)) return refit(fig, view, spec, avail, tries - 1);
+    });
+  }
   function render(fig) {
     var view = fig.querySelector(".whatworks-chart-view");
-    var spec = fig.wwSpec;
-    var avail = fig.clientWidth;
+    var avail = Math.floor(view.getBoundingClientRect().width);  // a block as wide as the column (CSS)
     fig.wwWidth = avail;
-    return embed(fig, view, spec).then(function () {
-      var drawn = drawnWidth(view);
-      if (drawn > avail + 1) {
-        fig.dataset.fitted = "true";
-        return embed(fig, view, fitSpec(spec, avail, drawn));
-      }
-      delete fig.dataset.fitted;
+    return embed(fig, view, fig.wwSpec, false).then(function () {
+      if (drawnWidth(view) <= avail + 1) { delete fig.dataset.fitted; return; }
+      fig.dataset.fitted = "true";
+      return refit(fig, view, fitSpec(fig.wwSpec, avail), avail, 3);
     });
   }
   function draw() {
@@ -166,7 +184,8 @@ DRAW = r"""
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
       document.querySelectorAll("figure.whatworks-chart[data-rendered='true']").forEach(function (fig) {
-        if (Math.abs(fig.clientWidth - fig.wwWidth) < 24) return;
+        var view = fig.querySelector(".whatworks-chart-view");
+        if (Math.abs(view.getBoundingClientRect().width - fig.wwWidth) < 24) return;
         fig.dataset.rendered = "pending";
         render(fig).then(function () {
           fig.dataset.rendered = "true";
@@ -182,6 +201,8 @@ DRAW = r"""
 
 CSS = """
 figure.whatworks-chart { margin: 1.5rem 0; max-width: 100%; overflow-x: auto; }
+/* A block as wide as the column (vega-embed makes it inline-block): a chart drawn at the container's width needs one. */
+figure.whatworks-chart .whatworks-chart-view.vega-embed { display: block; width: 100%; }
 /* A chart wider than its column is drawn again at the column's width (DRAW); on a wide screen one that
    is still a little wider is scaled to fit, on a phone it scrolls in its box (text stays legible). */
 @media (min-width: 768px) { figure.whatworks-chart .whatworks-chart-view svg { max-width: 100%; height: auto; } }

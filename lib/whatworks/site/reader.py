@@ -108,6 +108,8 @@ article.bd-article table td, article.bd-article table th { white-space: normal; 
 article.bd-article table td { max-width: 28rem; }
 /* Chart captions: the theme's muted text colour is too faint on the dark background. */
 html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-caption { color: #d0d0d0; }
+/* Charts are drawn for a light page (dark text, the palette's contrasts): in dark mode they keep a light card. */
+html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-view { background: #fff; border-radius: 4px; }
 @media print {
   /* Code, its toggles and the page's buttons stay off paper; outputs and charts print. */
   div.cell_input, details.hide.above-input, .bd-header-article, .article-header-buttons, .dropdown-download-buttons,

@@ -68,10 +68,18 @@ def _check_data(app: Sphinx) -> None:
         raise ExtensionError(f"{len(failed)} data file(s) failed verification:\n{detail}")
 
 
+#: Modules that run only inside Sphinx, never in a chapter's kernel: a change to them re-renders pages
+#: but cannot change an output, so it does not empty the notebook cache (tests/site/test_build.py checks
+#: that no chapter imports them).
+SPHINX_ONLY = ("site/sphinxext.py", "site/reader.py", "site/slim.py")
+
+
 def inputs_fingerprint(root: Path | None = None) -> str:
-    """Hash of everything notebooks depend on besides their own code: the package, data and pins."""
+    """Hash of everything notebooks depend on besides their own code: the package (not its Sphinx-only modules), data, pins."""
     root = root or ROOT
-    files = sorted([*(root / "lib" / "whatworks").rglob("*.py"), *(root / "data").glob("*"), root / "requirements.txt"])
+    package = root / "lib" / "whatworks"
+    code = [f for f in package.rglob("*.py") if f.relative_to(package).as_posix() not in SPHINX_ONLY]
+    files = sorted([*code, *(root / "data").glob("*"), root / "requirements.txt"])
     digest = hashlib.sha256()
     for f in files:
         if f.is_file():
