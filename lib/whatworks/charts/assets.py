@@ -68,7 +68,7 @@ DRAW = r"""
   }
   // Narrow screens: a chart wider than its column is drawn again at the column's width, with its title
   // wrapped shorter, instead of being shrunk to unreadable type.
-  var TITLE_PX = 9.8, SUBTITLE_PX = 7.8, MIN_CELL = 140, SPACING = 20;
+  var TITLE_PX = 10.8, SUBTITLE_PX = 8.4, MIN_CELL = 140, SPACING = 20, PHONE = 600;
   function rewrap(text, chars) {
     var words = (Array.isArray(text) ? text.join(" ") : String(text)).split(/\s+/), lines = [], line = "";
     words.forEach(function (w) {
@@ -94,6 +94,11 @@ DRAW = r"""
   function fitSpec(original, avail) {
     var spec = JSON.parse(JSON.stringify(original));
     fitTitle(spec, avail);
+    if (avail >= PHONE) {
+      // A wide screen keeps the layout: the plots only get narrower (shrink), single views take the container's width.
+      if (spec.mark || spec.layer) { spec.width = "container"; spec.autosize = { type: "fit-x", contains: "padding" }; }
+      return spec;
+    }
     if (spec.hconcat) { spec.vconcat = spec.hconcat; delete spec.hconcat; }
     if (spec.mark || spec.layer) {
       spec.width = "container";
@@ -118,15 +123,17 @@ DRAW = r"""
     return spec;
   }
   // Narrower again by ``excess`` px (what the last drawing still overflowed); false if it cannot be.
-  function shrink(spec, excess) {
-    if (spec.vconcat) {
+  function shrink(spec, excess, panels) {
+    var concat = spec.vconcat || spec.hconcat;
+    if (spec.hconcat) excess = Math.ceil(excess / spec.hconcat.length);
+    if (concat) {
       var ok = false;
-      spec.vconcat.forEach(function (v) { if (v.width - excess >= MIN_CELL / 2) { v.width -= excess; ok = true; } });
+      concat.forEach(function (v) { if (typeof v.width === "number" && v.width - excess >= MIN_CELL / 2) { v.width -= excess; ok = true; } });
       return ok;
     }
     if (spec.spec && typeof spec.spec.width === "number") {
-      var n = spec.columns || 1, width = spec.spec.width - Math.ceil(excess / n);
-      if (width < MIN_CELL && n > 1) { spec.columns = n - 1; width = Math.floor((width * n) / (n - 1)); }
+      var n = spec.columns || panels, width = spec.spec.width - Math.ceil(excess / n);
+      if (width < MIN_CELL && spec.columns > 1) { spec.columns = n - 1; width = Math.floor((width * n) / (n - 1)); }
       if (width < MIN_CELL / 2) return false;
       spec.spec.width = width;
       return true;
@@ -142,14 +149,22 @@ DRAW = r"""
       return result;
     });
   }
+  // The width the chart is drawn at (before any CSS scaling).
   function drawnWidth(view) {
     var svg = view.querySelector("svg");
-    return svg ? svg.getBoundingClientRect().width : 0;
+    return svg ? parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width : 0;
   }
-  function refit(fig, view, spec, avail, tries) {
-    return embed(fig, view, spec, true).then(function () {
-      var excess = Math.ceil(drawnWidth(view) - avail);
-      if (excess > 1 && tries > 0 && shrink(spec, excess)) return refit(fig, view, spec, avail, tries - 1);
+  // Side-by-side panels of a column facet (the data decide how many).
+  function panels(spec, drawn) {
+    var cell = spec.spec && typeof spec.spec.width === "number" ? spec.spec.width : 0;
+    if (!cell || !spec.facet || !spec.facet.column) return spec.columns || 1;
+    return Math.max(1, Math.floor((drawn + SPACING) / (cell + SPACING)));
+  }
+  function refit(fig, view, spec, avail, tries, n) {
+    return embed(fig, view, spec, avail < PHONE).then(function () {
+      var drawn = drawnWidth(view), excess = Math.ceil(drawn - avail);
+      if (n === undefined) n = panels(spec, drawn);
+      if (excess > 1 && tries > 0 && shrink(spec, excess, n)) return refit(fig, view, spec, avail, tries - 1, n);
     });
   }
   function render(fig) {
