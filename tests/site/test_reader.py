@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from tests.site.conftest import SITE, pages
 from whatworks.paths import ROOT
 from whatworks.site.browser import LOCAL_HOSTS, axe_script, run_axe
-from whatworks.site.reader import OPT_OUT_KEY, SITE_CSS, SITE_JS
+from whatworks.site.reader import OPT_OUT_KEY, PRINT_CODE, SITE_CSS, SITE_JS
 
 PHONE = 390
 #: Pages about code, where printed text output is part of the lesson.
@@ -173,6 +173,9 @@ def test_print_check_fails_without_print_styles(browser) -> None:
     assert sorted(page.evaluate(PRINTED_CODE_JS)) == ["div.cell_input", "summary."]
     page.set_content(f"<style>{SITE_CSS}</style>{folded}")
     assert page.evaluate(PRINTED_CODE_JS) == []
+    # A printout that asks for the code (the handouts' --with-code) gets it, without the toggle.
+    page.evaluate(f"document.documentElement.classList.add('{PRINT_CODE}')")
+    assert page.evaluate(PRINTED_CODE_JS) == ["div.cell_input"]
     ctx.close()
 
 

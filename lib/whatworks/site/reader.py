@@ -23,6 +23,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 SHOW_CODE = "Show code"
 HIDE_CODE = "Hide code"
+#: Class on <html> with which a printout keeps the code (the print style leaves it out otherwise).
+PRINT_CODE = "whatworks-print-code"
 #: Front-matter key with which a page about code keeps its code cells open.
 OPT_OUT_KEY = "whatworks-show-code"
 #: Hide modes of myst-nb after the input is folded as well.
@@ -111,8 +113,10 @@ html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-caption { color:
 /* Charts are drawn for a light page (dark text, the palette's contrasts): in dark mode they keep a light card. */
 html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-view { background: #fff; border-radius: 4px; }
 @media print {
-  /* Code, its toggles and the page's buttons stay off paper; outputs and charts print. */
-  div.cell_input, details.hide.above-input, .bd-header-article, .article-header-buttons, .dropdown-download-buttons,
+  /* Code, its toggles and the page's buttons stay off paper; outputs and charts print. A printout that
+     wants the code (the handouts' --with-code) sets class PRINT_CODE on <html> and opens the folds. */
+  html:not(.whatworks-print-code) div.cell_input, html:not(.whatworks-print-code) details.hide.above-input,
+  details.hide > summary, .bd-header-article, .article-header-buttons, .dropdown-download-buttons,
   .btn-fullscreen-button, .theme-switch-button, .search-button, .search-button-field, .headerlink, .prev-next-area,
   figure.whatworks-chart details.whatworks-chart-data { display: none !important; }
   .ww-scroll-box::before, .ww-scroll-box::after { display: none; }
