@@ -69,7 +69,7 @@ def printed_outputs(html: str) -> list[str]:
 
 #: Elements in the article that stick out of its column, and are not inside a scroll box with a cue.
 OVERFLOW_JS = """() => {
-  const article = document.querySelector('article.bd-article') || document.body;
+  const article = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
   const col = article.getBoundingClientRect();
   const inCue = el => {
     const box = el.closest('.ww-scroll');
@@ -155,6 +155,7 @@ def test_wide_boxes_scroll_with_a_cue(browser) -> None:
     body = WIDE.format(table + "<pre>" + "x" * 300 + "</pre><pre>short</pre>")
     page.set_content(f"<html><head><style>{SITE_CSS}</style></head><body>{body}<script>{SITE_JS}</script></body></html>")
     assert page.evaluate(OVERFLOW_JS) == []
+    page.wait_for_timeout(400)  # the shadow fades in
     boxes = page.eval_on_selector_all(
         ".ww-scroll-box", "bs => bs.map(b => [b.className, b.firstElementChild.tabIndex, b.firstElementChild.getAttribute('role')])"
     )

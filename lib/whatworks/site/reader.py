@@ -108,10 +108,15 @@ html[data-theme="dark"] .ww-scroll-box::after { background: linear-gradient(to l
 /* Long text in table cells wraps instead of widening the table. */
 article.bd-article table td, article.bd-article table th { white-space: normal; overflow-wrap: break-word; }
 article.bd-article table td { max-width: 28rem; }
-/* Chart captions: the theme's muted text colour is too faint on the dark background. */
-html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-caption { color: #d0d0d0; }
-/* Charts are drawn for a light page (dark text, the palette's contrasts): in dark mode they keep a light card. */
+/* Dark mode. The theme puts HTML outputs (charts, the data-sources entries) on a light card (#ced6dd) but
+   leaves captions, headings and links in its dark-mode colours, unreadable there (axe: color-contrast). */
+html[data-theme="dark"] .bd-content div.cell_output .text_html figure.whatworks-chart .whatworks-chart-caption { color: #2b3340; }
+html[data-theme="dark"] .bd-content div.cell_output .text_html:not(:has(table.dataframe)) :is(h1, h2, h3, h4, h5, h6) { color: #222832; }
+html[data-theme="dark"] .bd-content div.cell_output .text_html:not(:has(table.dataframe)) a:not(.headerlink) { color: #0a4ea8; }
+/* Charts are drawn for a white page (the palette's contrasts): in dark mode they keep a white card. */
 html[data-theme="dark"] figure.whatworks-chart .whatworks-chart-view { background: #fff; border-radius: 4px; }
+/* The theme's dark-mode link blue (#528fe4) falls short of AA on its grey boxes (#29313d): a lighter blue passes on both. */
+html[data-theme="dark"] { --pst-color-link: #7ab0f5; }
 @media print {
   /* Code, its toggles and the page's buttons stay off paper; outputs and charts print. A printout that
      wants the code (the handouts' --with-code) sets class PRINT_CODE on <html> and opens the folds. */
@@ -149,7 +154,7 @@ SITE_JS = r"""
   }
   function cue(scroller) {
     var box = scroller.parentElement;
-    var more = scroller.scrollWidth - scroller.clientWidth > 1;
+    var more = scroller.scrollWidth > scroller.clientWidth;
     box.classList.toggle("ww-more-left", more && scroller.scrollLeft > 1);
     box.classList.toggle("ww-more-right", more && scroller.scrollLeft + scroller.clientWidth < scroller.scrollWidth - 1);
     if (more) {
