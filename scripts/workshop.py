@@ -4,7 +4,8 @@ Run through the ``book`` script (it sets up the environment first):
 
     ./book editions     _build/participant/html (exercise solutions removed) and _build/facilitator/html (shown)
     ./book handouts     _build/handouts/<page>.pdf for every page of the participant edition, card-<lens>.pdf per card
-    ./book archive      _build/whatworks-site.zip: both editions and the handouts, with a README on serving them
+    ./book archive      _build/whatworks-site.zip: both editions and the handouts, with a README on serving them;
+                        then the downloads (book PDF, cards, handouts, archive) in each site's downloads/ folder
     ./book serve [participant|facilitator]   serve an edition on http://127.0.0.1:8000 (no internet needed)
 
 The editions reuse the notebook outputs of the main build (``_build/.jupyter_cache``): run ``./book build``
@@ -24,6 +25,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -34,7 +36,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from whatworks.analyses.findings import fill_card, from_glue
 from whatworks.site.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
+from whatworks.site.citation import read_citation
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -42,7 +46,11 @@ CACHE = BUILD / ".jupyter_cache"
 STAMP = BUILD / ".whatworks_inputs"
 HANDOUTS = BUILD / "handouts"
 CARDS = ROOT / "handouts" / "cards"
+GLUE = BUILD / "jupyter_execute" / "chapters"  # the glue of the main build: each chapter's key findings
 ARCHIVE = BUILD / "whatworks-site.zip"
+DOWNLOADS = BUILD / "downloads"  # the whole-book PDF and the cards in one PDF, made with the handouts
+BOOK_PDF = "whatworks-book.pdf"
+CARDS_PDF = "whatworks-summary-cards.pdf"
 EDITIONS: dict[str, dict[str, Any]] = {
     "participant": {
         "hide_solutions": True,
@@ -233,6 +241,9 @@ TITLE = """() => {
 }"""
 
 
+HEADING_TEXT = "h => h.textContent.replace(/[#¶]\\s*$/, '').replace(/\\s+/g, ' ').trim()"
+
+
 def _footer(text: str, numbers: bool) -> str:
     pages = ' — page <span class="pageNumber"></span> of <span class="totalPages"></span>' if numbers else ""
     return (
@@ -278,6 +289,7 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
     page.add_style_tag(content=PRINT_CSS if code else PRINT_CSS + NO_CODE_CSS)
     page.emulate_media(media="print")
     title = page.evaluate(TITLE)
+    headings = page.eval_on_selector_all("article :is(h1, h2, h3, h4)", f"hs => hs.map({HEADING_TEXT})")
     page.evaluate("document.fonts.ready")
     if blocked or errors:
         raise RuntimeError(f"{url}: requests to other hosts {blocked}, errors {errors}")
@@ -289,9 +301,11 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
         display_header_footer=True,
         header_template="<span></span>",
         footer_template=_footer(f"What Works — {title}", numbers=True),
+        outline=True,  # bookmarks from the page's headings (kept under the chapter's entry in the book PDF)
+        tagged=True,
     )
     ctx.close()
-    return {"title": title, "charts": len(charts)}
+    return {"title": title, "charts": len(charts), "headings": headings}
 
 
 CARD_CSS = """
@@ -317,6 +331,11 @@ def card_lens(path: Path) -> str:
     return LENSES.get(path.stem, path.stem.replace("_", " ").replace("-", " ").capitalize())
 
 
+def card_markdown(source: Path, glue: Path = GLUE) -> str:
+    """A card's Markdown with its key findings filled in from what the chapter of the same name glued in the last build."""
+    return fill_card(source.read_text(encoding="utf-8"), from_glue(glue / f"{source.stem}.glue.json"))
+
+
 def card_html(markdown: str, lens: str) -> str:
     """A summary card as a standalone HTML page (Markdown with tables; raw HTML in the card is shown as text)."""
     from markdown_it import MarkdownIt
@@ -334,7 +353,7 @@ def print_card(browser: Any, base: str, source: Path, target: Path) -> int:
     lens = card_lens(source)
     page_html = HANDOUTS / "cards" / f"{source.stem}.html"
     page_html.parent.mkdir(parents=True, exist_ok=True)
-    page_html.write_text(card_html(source.read_text(encoding="utf-8"), lens), encoding="utf-8")
+    page_html.write_text(card_html(card_markdown(source), lens), encoding="utf-8")
     ctx = browser.new_context(color_scheme="light")
     page = ctx.new_page()
     blocked, errors = _guard(page)
@@ -394,11 +413,145 @@ def build_handouts(edition: str = "participant", code: bool = False) -> dict[str
             scale = print_card(browser, base, card, target)
             made[target.name] = {"source": card.relative_to(ROOT).as_posix(), "title": card_lens(card), "scale_percent": scale}
             print(f"{target.relative_to(ROOT)}: one page at {scale} %")
+        pages: list[tuple[str | None, Path, list[str]]] = [
+            (info["title"], out / name, info["headings"]) for name, info in made.items() if not name.startswith("card-")
+        ]
+        downloads = edition == "participant" and not code  # the downloads offered on the site: what participants may have
+        if downloads:
+            DOWNLOADS.mkdir(parents=True, exist_ok=True)
+            cover = print_cover(browser, base, pages, DOWNLOADS / "cover.pdf")
         browser.close()
     if not cards:
         print(f"warning: no summary cards in {CARDS.relative_to(ROOT)}")
     (out / "manifest.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if downloads:
+        book = merge_pdfs([(None, cover, []), *pages], DOWNLOADS / BOOK_PDF, title=book_title())
+        cover.unlink()
+        cards_pdf = merge_pdfs([(info["title"], out / name, []) for name, info in made.items() if name.startswith("card-")], DOWNLOADS / CARDS_PDF)
+        print(f"{book.relative_to(ROOT)}: a cover and {len(pages)} chapters and pages; {cards_pdf.relative_to(ROOT)}: {len(cards)} cards")
     return made
+
+
+COVER_CSS = """
+@page { size: A4; }
+html { font-family: 'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #111; }
+body { margin: 0; }
+h1 { font-size: 24pt; line-height: 1.2; margin: 30mm 0 6pt; padding-bottom: 6pt; border-bottom: 2pt solid #0072B2; }
+h2 { font-size: 12pt; margin: 14pt 0 4pt; color: #0b4f7c; }
+p { margin: 0 0 6pt; }
+.version { font-size: 13pt; }
+table { border-collapse: collapse; width: 100%; }
+th, td { padding: 1.5pt 0; text-align: left; }
+td { border-bottom: 0.5pt solid #ddd; }
+.page { text-align: right; width: 24mm; white-space: nowrap; }
+"""
+
+
+def cover_html(contents: list[tuple[str, int]]) -> str:
+    """The book PDF's first page: title, version and date, how to cite, what the PDF leaves out, and the contents."""
+    citation = read_citation()
+    rows = "".join(f'<tr><td>{html.escape(t)}</td><td class="page">{n}</td></tr>' for t, n in contents)
+    body = (
+        f"<h1>{html.escape(citation.title)}</h1>"
+        f'<p class="version">Version {html.escape(citation.version)}, released {html.escape(citation.released_text)}</p>'
+        f"<p>{html.escape('; '.join(citation.authors))}</p>"
+        f"<h2>How to cite</h2><p>{html.escape(citation.plain())}</p>"
+        "<h2>This PDF</h2><p>The whole book as printed from the participant edition of the site: the chapters' code and the "
+        "solutions to the exercises are left out (both are on the site, and every chapter can be downloaded there as a notebook). "
+        "Each chart is printed as an image with its caption; the data behind it are on the site.</p>"
+        f'<h2>Contents</h2><table><tr><th>Chapter</th><th class="page">PDF page</th></tr>{rows}</table>'
+    )
+    head = f'<meta charset="utf-8"><title>{html.escape(citation.title)}</title><style>{COVER_CSS}</style>'
+    return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>\n{body}</body></html>\n'
+
+
+def print_cover(browser: Any, base: str, pages: list[tuple[str | None, Path, list[str]]], target: Path) -> Path:
+    """Print the book's one-page cover, whose contents give the PDF page on which each part will start."""
+    from pypdf import PdfReader
+
+    contents, start = [], 2  # the cover is page 1
+    for title, path, _ in pages:
+        contents.append((title or path.stem, start))
+        start += len(PdfReader(path).pages)
+    page_html = DOWNLOADS / "cover.html"
+    page_html.write_text(cover_html(contents), encoding="utf-8")
+    ctx = browser.new_context(color_scheme="light")
+    page = ctx.new_page()
+    blocked, errors = _guard(page)
+    page.goto(base + page_html.relative_to(BUILD).as_posix(), wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    if blocked or errors:
+        raise RuntimeError(f"the cover: requests to other hosts {blocked}, errors {errors}")
+    page.pdf(path=str(target), format="A4", margin={"top": "16mm", "bottom": "16mm", "left": "20mm", "right": "20mm"}, print_background=True)
+    ctx.close()
+    page_html.unlink()
+    if (n := len(PdfReader(target).pages)) != 1:
+        raise RuntimeError(f"the cover of the book PDF fills {n} pages; it must fit one")
+    return target
+
+
+def book_title() -> str:
+    """The PDF's title: the book's, with its version from CITATION.cff."""
+    citation = read_citation()
+    return f"{citation.title}, version {citation.version} ({citation.released_text})"
+
+
+def heading_title(bookmark: str, headings: list[str]) -> str | None:
+    """The page heading a Chromium bookmark stands for, or None for a heading outside the article.
+
+    Chromium drops the space where a heading wraps and sometimes repeats the text ("The questionThe question").
+    Without headings (a card), the bookmark is kept as it is.
+    """
+    if not headings:
+        return bookmark
+    flat = re.sub(r"\s+", "", bookmark)
+    for heading in headings:
+        key = re.sub(r"\s+", "", heading)
+        if key and flat == key * (len(flat) // len(key)) and len(flat) % len(key) == 0:
+            return heading
+    return None
+
+
+def _copy_outline(writer: Any, reader: Any, items: list[Any], parent: Any, offset: int, headings: list[str]) -> None:
+    """Copy a PDF's bookmarks under ``parent``, pages shifted by ``offset``, titles spelled as on the page."""
+    last = parent
+    for item in items:
+        if isinstance(item, list):
+            _copy_outline(writer, reader, item, last, offset, headings)
+        elif (title := heading_title(item.title, headings)) is not None:
+            last = writer.add_outline_item(title=title, page_number=reader.get_destination_page_number(item) + offset, parent=parent)
+
+
+def merge_pdfs(parts: list[tuple[str | None, Path, list[str]]], target: Path, title: str | None = None) -> Path:
+    """Concatenate PDFs into ``target``, one top-level bookmark per part and the part's own bookmarks beneath it.
+
+    Each part is (title or None for no bookmark, PDF, headings of its page): Chromium's bookmarks drop the space where a heading wraps, so
+    their titles are taken from the headings; a part whose outline is its title over its sections loses that level.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for name, path, headings in parts:
+        reader = PdfReader(path)
+        offset = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        if name is None:
+            continue  # a part without a bookmark: the cover
+        top = writer.add_outline_item(title=name, page_number=offset)
+        items = [i for i in reader.outline if isinstance(i, list) or heading_title(i.title, headings) is not None]
+        if len(items) == 2 and not isinstance(items[0], list) and isinstance(items[1], list):
+            items = items[1]  # the page's h1 with its sections: the sections go straight under the part
+        elif len(items) == 1 and not isinstance(items[0], list):
+            items = []
+        _copy_outline(writer, reader, items, top, offset, headings)
+    if title:
+        writer.add_metadata({"/Title": title})
+    writer.page_mode = "/UseOutlines"  # viewers open the bookmarks pane
+    tmp = target.with_suffix(".pdf.tmp")
+    with tmp.open("wb") as fh:
+        writer.write(fh)
+    tmp.replace(target)
+    return target
 
 
 # --------------------------------------------------------------------------------------------------
@@ -409,6 +562,7 @@ ARCHIVE_README = """What Works — offline copy of the handbook for workshops
 participant/   the handbook without the solutions to the exercises (give this one to participants)
 facilitator/   the same with the solutions
 handouts/      each page as a PDF (from the participant edition) and the one-page summary card of each lens
+               (each edition's downloads/ folder has the whole book as one PDF and the five cards as one PDF)
 
 To read an edition without internet, unpack this archive, open a terminal in its folder and run
 (Python 3, any system; on Windows type "py" instead of "python3"):
@@ -446,6 +600,93 @@ def build_archive() -> Path:
     return ARCHIVE
 
 
+DOWNLOADS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Downloads — What Works</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }}
+li {{ margin: 0.3rem 0; }} a {{ color: #0b4f7c; }}</style></head>
+<body><main>
+<h1>What Works: downloads</h1>
+<p>{version}. <a href="../chapters/intro.html">Back to the book</a>.</p>
+<h2 id="book">The book</h2>
+<ul>{book}</ul>
+<h2 id="handouts">Handouts</h2>
+<p>Each page of the book as its own PDF, printed from the participant edition (without the solutions to the exercises and without code),
+and the one-page summary card of each lens.</p>
+<ul>{handouts}</ul>
+<h2 id="archive">Offline archive</h2>
+{archive}
+</main></body></html>
+"""
+
+
+def _link(path: Path, label: str, folder: Path) -> str:
+    size = path.stat().st_size
+    size_text = f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
+    return f'<li><a href="{html.escape(path.relative_to(folder).as_posix())}">{html.escape(label)}</a> (PDF, {size_text})</li>'
+
+
+def place_downloads(site: Path, archive: Path | None) -> Path:
+    """Copy the book PDF, the cards and the handouts into ``site``/downloads, with a page listing them; return the folder.
+
+    ``archive`` is the offline archive to offer as well. None means the editions inside the archive: an archive
+    cannot hold itself, and their handouts are the archive's own handouts/ folder, so their page points there
+    (each copy would add the size of all the handouts to the archive).
+    """
+    manifest = json.loads((HANDOUTS / "manifest.json").read_text(encoding="utf-8"))
+    folder = site / "downloads"
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "handouts").mkdir(parents=True)
+    for name in (BOOK_PDF, CARDS_PDF):
+        if not (DOWNLOADS / name).is_file():
+            sys.exit(f"{(DOWNLOADS / name).relative_to(ROOT)} is missing: run ./book handouts")
+        shutil.copy2(DOWNLOADS / name, folder / name)
+    handouts = []
+    for name, info in manifest.items():
+        if archive is None:
+            break
+        shutil.copy2(HANDOUTS / name, folder / "handouts" / name)
+        label = f"Summary card: {info['title']}" if name.startswith("card-") else info["title"]
+        handouts.append(_link(folder / "handouts" / name, label, folder))
+    if archive is None:
+        (folder / "handouts").rmdir()
+        handouts.append("<li>In this offline copy, the handouts are in the folder <code>handouts/</code> of the archive.</li>")
+    book = [
+        _link(folder / BOOK_PDF, "The whole book, without code, with a bookmark per chapter", folder),
+        _link(folder / CARDS_PDF, f"All {sum(n.startswith('card-') for n in manifest)} summary cards, one page each", folder),
+    ]
+    if archive is None:
+        archive_html = "<p>You are reading the offline archive: unpack it and serve it as its README.txt says.</p>"
+    else:
+        shutil.copy2(archive, folder / archive.name)
+        size = archive.stat().st_size / 1e6
+        archive_html = (
+            f'<p><a href="{archive.name}">{archive.name}</a> (ZIP, {size:.1f} MB): both editions of the site and the handouts, '
+            "to read without internet. Its README.txt says how to serve it from a laptop.</p>"
+        )
+    citation = read_citation()
+    page = DOWNLOADS_PAGE.format(
+        version=html.escape(f"Version {citation.version}, released {citation.released_text}"),
+        book="".join(book),
+        handouts="".join(handouts),
+        archive=archive_html,
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+def build_downloads() -> Path:
+    """The downloads of both editions (inside the archive) and of the main site (with the archive); return the archive."""
+    for name in EDITIONS:
+        if (edition_dir(name) / "index.html").is_file():
+            place_downloads(edition_dir(name), archive=None)
+    archive = build_archive()
+    folder = place_downloads(BUILD / "html", archive=archive)
+    print(f"{folder.relative_to(ROOT)}: {sum(1 for p in folder.rglob('*') if p.is_file())} files")
+    return archive
+
+
 def serve(edition: str, port: int) -> None:
     """Serve an edition on http://127.0.0.1:<port>/ until Ctrl+C."""
     folder = edition_dir(edition)
@@ -468,7 +709,7 @@ def main(argv: list[str] | None = None) -> None:
     ho = sub.add_parser("handouts", help="print the pages and the summary cards to PDF")
     ho.add_argument("--edition", choices=list(EDITIONS), default="participant", help="edition to print (default: participant)")
     ho.add_argument("--with-code", action="store_true", help="print the code of the cells too (left out by default)")
-    sub.add_parser("archive", help="zip both editions and the handouts")
+    sub.add_parser("archive", help="zip both editions and the handouts; put the downloads in the sites")
     sv = sub.add_parser("serve", help="serve an edition on 127.0.0.1")
     sv.add_argument("edition", nargs="?", choices=list(EDITIONS), default="participant")
     sv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -483,7 +724,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "handouts":
         build_handouts(args.edition, code=args.with_code)
     elif args.command == "archive":
-        build_archive()
+        build_downloads()
     elif args.command == "serve":
         serve(args.edition, args.port)
     if args.command in ("editions", "handouts", "archive"):

@@ -7,7 +7,9 @@ A chapter starts with a single import from this module and a call of :func:`setu
     setup()
 
 It gives the chapter the book's data loaders (``data``), the analyses (``risk``, ``triggers``...),
-the charts (``charts.<lens>``), myst-nb's ``glue`` and :func:`glue_all`, and the prose helpers of
+the charts (``charts.<lens>``), :func:`~whatworks.charts.tables.show_table` for every table a reader
+reads, the builders of each chapter's key findings (``key_findings``), myst-nb's ``glue`` and
+:func:`glue_all`, and the prose helpers of
 :mod:`whatworks.text` (``pct``, ``pct_range``, ``with_interval``, ``and_join``, ``count_noun``).
 """
 
@@ -18,7 +20,8 @@ import pandas as pd
 from myst_nb import glue
 
 from whatworks import charts, data, stats
-from whatworks.analyses import council, episodes, evidence, health_attacks, resilience, risk, scenario, survival, triggers, windows
+from whatworks.analyses import council, episodes, evidence, health_attacks, key_findings, resilience, risk, scenario, survival, triggers, windows
+from whatworks.charts.tables import show_table
 from whatworks.data import countries
 from whatworks.errors import DataError
 from whatworks.text import and_join, count_noun, lower_first, pct, pct_range, with_interval
@@ -36,6 +39,7 @@ __all__ = [
     "glue",
     "glue_all",
     "health_attacks",
+    "key_findings",
     "lower_first",
     "np",
     "pct",
@@ -45,6 +49,7 @@ __all__ = [
     "risk",
     "scenario",
     "setup",
+    "show_table",
     "stats",
     "survival",
     "triggers",

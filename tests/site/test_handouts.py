@@ -7,6 +7,7 @@ HTML, the images are decoded from the PDFs and must not be blank.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image, ImageDraw, ImageStat
 
+from whatworks.analyses.findings import JSON_MIME, from_glue
 from whatworks.paths import ROOT
 
 SITE = ROOT / "_build" / "participant" / "html"
@@ -108,7 +110,35 @@ def test_card_html_renders_markdown_and_escapes_html() -> None:
     assert ws.card_lens(Path("windows.md")) == "Windows of opportunity" and ws.card_lens(Path("early_action.md")) == "Early action"
 
 
+def card_findings(markdown: str) -> list[str]:
+    """The list items of a card's "Key findings" section."""
+    section = markdown.split("## Key findings", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.strip().splitlines() if line.startswith("- ")]
+
+
+def test_card_findings_check_fails_when_they_differ(tmp_path: Path) -> None:
+    from whatworks.analyses.findings import PLACEHOLDER, ChapterFindings, Finding
+
+    cf = ChapterFindings("windows", "Windows", (Finding("a", "Most onsets came with warning.", "29 of 39.", "data", "Data", "S", "2024"),))
+    (tmp_path / "windows.glue.json").write_text(json.dumps({"key_findings": {"data": {JSON_MIME: cf.to_json()}}}), encoding="utf-8")
+    card = tmp_path / "windows.md"
+    card.write_text(f"# Windows\n\n## Key findings\n\n{PLACEHOLDER}\n\n## For discussion\n\n1. Why?\n", encoding="utf-8")
+    filled = workshop().card_markdown(card, tmp_path)
+    assert card_findings(filled) == [f.markdown(None) for f in cf.findings]
+    assert card_findings(filled.replace("29 of 39", "30 of 39")) != [f.markdown(None) for f in cf.findings]
+
+
 # The built handouts.
+
+
+@pytest.mark.parametrize("card", sorted(CARDS.glob("*.md")), ids=lambda p: p.stem)
+def test_card_findings_are_the_chapters(card: Path) -> None:
+    """A card's key findings are exactly those its chapter computed in the build, and no figure of the card is typed by hand."""
+    ws = workshop()
+    chapter = from_glue(ws.GLUE / f"{card.stem}.glue.json")
+    assert card_findings(ws.card_markdown(card)) == [f.markdown(None) for f in chapter.findings]
+    hand = card_findings(card.read_text(encoding="utf-8"))
+    assert hand == [], f"{card.relative_to(ROOT)}: findings typed by hand: {hand}"
 
 
 @pytest.mark.browser
@@ -145,3 +175,5 @@ def test_summary_cards() -> None:
         heading = next((line.lstrip("#").strip() for line in card.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), None)
         assert heading, f"{card.relative_to(ROOT)}: the card has no '# ' title"
         assert normalise(re.sub(r"[*_`]", "", heading)) in normalise(text), f"{pdf.name}: title {heading!r} not in the PDF"
+        missing = [f.headline for f in from_glue(ws.GLUE / f"{card.stem}.glue.json").findings if normalise(f.headline) not in normalise(text)]
+        assert not missing, f"{pdf.name}: key findings of the chapter not printed: {missing}"

@@ -213,3 +213,23 @@ def test_calibration_report_finds_the_known_miscalibration_and_its_correction() 
     assert risk.training_base_rates(panel, years).to_dict() == pytest.approx(rate)
     ref = v["data_year"].map(rate).to_numpy()
     assert report.loc[("high", "bss_train"), "estimate"] == pytest.approx(1 - b / np.mean((ref - y) ** 2))
+
+
+def test_stored_fit_of_a_calibrated_model_equals_fitting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """stored_fit takes the recalibration's history from the stored backtest: the same risks as the inner refits."""
+    monkeypatch.setenv("WHATWORKS_CACHE", str(tmp_path))
+    panel = make_panel(n_countries=40)
+    rows = risk.forecast_rows(panel, 1997)
+    slow = CALIBRATED.fit(risk.training_rows(panel, 1995))
+    quick = risk.stored_fit(panel, CALIBRATED, 1995)
+    assert quick.recalibration.applied and quick.recalibration.intercept == pytest.approx(slow.recalibration.intercept, rel=1e-9)
+    assert quick.predict(rows) == pytest.approx(slow.predict(rows), rel=1e-9)
+    assert not np.allclose(quick.predict(rows), BASE.fit(risk.training_rows(panel, 1995)).predict(rows))
+    # A model without recalibration is fitted as risk.fit fits it.
+    plain = risk.stored_fit(panel, BASE, 1995)
+    assert plain.predict(rows) == pytest.approx(BASE.fit(risk.training_rows(panel, 1995)).predict(rows))
+
+
+def test_default_model_is_registered_and_recalibrated() -> None:
+    m = risk.get_model(risk.DEFAULT_MODEL)
+    assert isinstance(m.fit, risk.Recalibrated) and m.fit.base is risk.MODELS["best"]

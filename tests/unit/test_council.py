@@ -148,9 +148,15 @@ def test_milestones_and_vetoes_and_charts_carry_descriptions() -> None:
     assert len(events) == 7
     assert events["mark"].value_counts().to_dict() == {"other veto": 3, "milestone": 2, "veto, mass killing under way": 2}
     assert events["date"].is_monotonic_increasing
-    spec = charts.council.milestones_chart(events, "t", "s").to_dict()
-    assert "2 vetoes were cast while" in spec["description"]
-    spec = charts.council.decade_chart(council.by_member_and_decade(d), "t", "s").to_dict()
+    chart = charts.council.milestones_chart(events, "t", "s")
+    spec = chart.to_dict()
+    assert "2 were vetoed while" in spec["description"]
+    # Every milestone is named on its own row (no tooltip needed), and the vetoes are counted by year.
+    rows = [r for rows in spec["datasets"].values() for r in rows]
+    assert {"2011  Libya", "2013  Ghouta"} <= {r.get("row") for r in rows}  # short names stay on one line
+    assert sum(r.get("drafts", 0) for r in rows) == int(events["lane"].eq("Vetoes").sum())
+    assert charts.dates.currency(chart) == f"Data to {charts.dates.day_to(events['date'])}"
+    spec = charts.council.decade_chart(council.by_member_and_decade(d), "t", "s", data_to="2019").to_dict()
     assert "busiest decade is 2010s with 5 vetoes cast" in spec["description"]
     spec = charts.council.topic_timeline_chart(council.on_topic(d, "Syria"), "t", "s").to_dict()
     assert "Russia 2, China 1" in spec["description"]

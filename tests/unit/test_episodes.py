@@ -66,12 +66,12 @@ def test_timeline_lanes_keep_overlapping_episodes_apart(local_episodes: pd.DataF
 
 def test_charts_describe_what_they_show(local_episodes: pd.DataFrame) -> None:
     periods = episodes.flows_by_period(episodes.flows_by_year(local_episodes, 1990, 2005), years=5)
-    flows = charts.episodes.flows_chart(periods, "Finding", "Source").to_dict()
+    flows = charts.episodes.flows_chart(periods, "Finding", "Source", data_to=2010).to_dict()
     assert "5 starts and 4 endings" in flows["description"]
     bars = episodes.timeline_data(episodes.select_cases(local_episodes, {"Kenya": ["KEN"], "Uganda": ["UGA"]}), 2010)
     timeline = charts.episodes.timeline_chart(bars, "Finding", "Source", 1990, 2010).to_dict()
     assert "Kenya, Uganda" in timeline["description"] and "1 of the 4 episodes" in timeline["description"]
-    assert {t["field"] for t in timeline["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
+    assert {t["field"] for t in timeline["layer"][1]["encoding"]["tooltip"]} >= {"case", "start_year", "end_label"}
 
 
 def test_death_ranges_spread_and_flags() -> None:
@@ -90,13 +90,54 @@ def test_death_ranges_spread_and_flags() -> None:
     assert r.loc["A", "ratio"] == 5 and r.loc["A", "sources_disagree"] and not r.loc["B", "sources_disagree"]
 
 
+def test_sources_disagree_follows_the_figures_not_a_hand_flag() -> None:
+    """Guatemala's case: 70,000 and 200,000 with no hand flag must count as disagreeing figures."""
+    facts = pd.DataFrame(
+        {
+            "case": ["G", "G", "C", "C"],
+            "topic": ["deaths"] * 4,
+            "low": [200000, 70000, 1000, 1100],
+            "high": [None, None, None, None],
+            "counted": ["whole war", "1978-1982", "x", "x"],
+            "sources_disagree": [None, None, "yes", "yes"],
+            "source": ["s"] * 4,
+        }
+    )
+    r = episodes.death_ranges(facts).set_index("case")
+    assert bool(r.loc["G", "sources_disagree"]) and round(r.loc["G", "ratio"], 2) == 2.86
+    assert pd.isna(r.loc["G", "same_count_ratio"])  # the two figures count different things
+    assert not r.loc["C", "sources_disagree"] and r.loc["C", "same_count_ratio"] == 1.1  # figures 10% apart agree
+
+
+def test_interval_bounds_are_not_figures() -> None:
+    """Sudan's case: a point estimate with a 95% interval is compared by its point, not its upper bound."""
+    facts = pd.DataFrame(
+        {
+            "case": ["S", "S"],
+            "topic": ["deaths", "deaths"],
+            "low": [178258, 9000],
+            "high": [461520, 450000],
+            "point": [298271, None],
+            "bounds": ["95% interval", None],
+            "counted": ["excess deaths", "deaths"],
+            "source": ["s", "s"],
+        }
+    )
+    r = episodes.death_ranges(facts).set_index("case")
+    assert r.loc["S", "highest"] == 450000 and r.loc["S", "ratio"] == 50
+    figures = episodes.death_figures(facts)
+    assert 461520 not in set(figures["figure"]) and 298271 in set(figures["figure"])
+    with pytest.raises(ValueError, match="point estimate"):
+        episodes.death_figures(facts.assign(point=None))
+
+
 def test_wpf_fact_table_is_consistent() -> None:
     wpf = data.load_facts("wpf_endings").set_index("category")
     shares = wpf.loc[["as_planned", "defeat", "strategic_shift"], "value"].astype(float)
     assert shares.sum() == 100
     assert (wpf["cases_in_set"] == 43).all()
     assert wpf.loc["foreign_armed_intervention", "value"] == 4 and wpf.loc["neutral_peacekeeping", "value"] == 0
-    spec = charts.episodes.typology_chart(wpf.reset_index(), "Finding", "Source").to_dict()
+    spec = charts.episodes.typology_chart(wpf.reset_index(), "Finding", "Source", data_to=2021).to_dict()
     assert "not computed in this book" in spec["description"]
 
 

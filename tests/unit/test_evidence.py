@@ -202,6 +202,9 @@ def test_summary_is_built_from_the_data(loaded: tuple[pd.DataFrame, pd.DataFrame
     changed = factors.copy()
     changed.loc[changed["factor"].eq("Committed implementer") & changed["tool_name"].eq("Mediation"), "count"] = 7
     assert "27 findings" in ev.summarise_tool("Mediation", ev.factor_table(changed), ev.tool_overview(changed, sources))
+    one = ov.assign(studies_with_average_effect=1, practitioners=1)
+    single = ev.summarise_tool("Mediation", t, one)
+    assert "Of 1 study of its average effect" in single and "Of 1 practitioner interviewed" in single
 
 
 def test_practitioner_vs_research(loaded: tuple[pd.DataFrame, pd.DataFrame]) -> None:
@@ -223,7 +226,7 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     rows = ev.map_data(t, per_direction=(2, 1))
     assert len(rows) == 2 + 1 + 2 + 1
     assert rows.loc[rows["condition"].eq("Committed implementer") & rows["tool"].eq("Targeted sanctions"), "practitioners_text"].item() == "13 of 15"
-    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s").to_dict()
+    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s", data_to=2024).to_dict()
     params = spec["params"]
     assert params[0]["value"] == "Mediation"
     assert params[0]["bind"]["options"] == ["Mediation", "Targeted sanctions"]
@@ -231,10 +234,25 @@ def test_evidence_map_is_interactive_and_small(loaded: tuple[pd.DataFrame, pd.Da
     ov = ev.tool_overview(*loaded)
     assert (
         "Mediation is the most studied (4 studies, 25 findings on 4 conditions)"
-        in charts.evidence.overview_chart(ov, "t", "s").to_dict()["description"]
+        in charts.evidence.overview_chart(ov, "t", "s", data_to=2024).to_dict()["description"]
     )
+    # The bars are sorted by their length (conditions studied), as the caption says.
+    sort = charts.evidence.overview_chart(ov, "t", "s", data_to=2024).to_dict()["encoding"]["y"]["sort"]
+    assert [ov.set_index("tool").loc[tool, "factors"] for tool in sort] == sorted(ov["factors"], reverse=True)
+    # A bar resting on one finding says so on the chart.
+    one = rows.assign(findings=[1] + [5] * (len(rows) - 1))
+    data = [r for rs in charts.evidence.evidence_map_chart(one, "Mediation", "t", "s", data_to=2024).to_dict()["datasets"].values() for r in rs]
+    assert [r["caveat"] for r in data if r.get("caveat")] == ["1 finding only"]
+    # The rows keep their order (strongest help first) in every layer: an explicit list, not a per-layer sort.
+    spec = charts.evidence.evidence_map_chart(rows, "Mediation", "t", "s", data_to=2024).to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    mediation = rows[rows["tool"].eq("Mediation")].sort_values("signed_strength", ascending=False)["condition"].tolist()
+    assert [o.split("#")[1].replace("|", " ") for o in order if o.startswith("Mediation#")] == mediation
     views = ev.practitioner_vs_research(t)
-    assert "2 conditions are cited by at least a third" in charts.evidence.practitioner_chart(views, "t", "s").to_dict()["description"]
+    spec = charts.evidence.practitioner_chart(views, "t", "s", data_to=2024).to_dict()
+    assert "2 conditions are cited by at least a third" in spec["description"]
+    named = {r["condition"] for rs in spec["datasets"].values() for r in rs if r.get("name")}
+    assert set(views.loc[views["agreement"].eq("practitioners only"), "condition"]) <= named  # the title's conditions are labelled
 
 
 def test_a_newer_file_with_a_missing_column_is_refused(tmp_path: Path) -> None:

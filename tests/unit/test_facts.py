@@ -1,4 +1,4 @@
-"""Hand-compiled fact tables: every row cites a source."""
+"""Hand-compiled fact tables: every row cites a source; no status that can no longer be true."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from whatworks.analyses import triggers
 from whatworks.data import load_facts
 from whatworks.errors import DataError
 from whatworks.paths import DATA_DIR
@@ -41,3 +42,28 @@ def test_fact_columns_can_be_read_as_text() -> None:
     as_text = load_facts("framework_of_analysis_triggers", text=("indicator",))
     assert "8.10" in set(as_text["indicator"]) and "8.1" in set(as_text["indicator"])
     assert as_text["indicator"].is_unique
+
+
+ELECTION_STATUSES = {"held", "scheduled", "date passed; held? not verified"}
+
+
+def test_no_election_row_is_stale() -> None:
+    """No 'scheduled' election whose date had passed when the table was compiled (by its own status_as_of or the compilation date).
+
+    A row that goes stale later (its date passes after the compilation) is shown as "date passed" and left out of the
+    elections ahead by the trigger watch itself (tests/unit/test_triggers.py); it does not fail the build on a calendar date.
+    """
+    el = load_facts("elections_scheduled")
+    assert set(el["status"]) <= ELECTION_STATUSES, set(el["status"]) - ELECTION_STATUSES
+    compiled = pd.to_datetime(el["compiled"])
+    stale = triggers.stale_elections(el, today=compiled.max())
+    shown = stale[["country", "expected_date", "status", "reason"]]
+    assert stale.empty, f"data/elections_scheduled.csv: rows that can no longer be true, update them:\n{shown}"
+    assert (pd.to_datetime(el["status_as_of"]) <= compiled).all(), "a status_as_of after the table's compilation date"
+
+
+def test_stale_election_check_fails_on_a_stale_row() -> None:
+    el = load_facts("elections_scheduled")
+    bad = el.copy()
+    bad.loc[bad["country"].eq("Ethiopia"), "status"] = "scheduled"
+    assert list(triggers.stale_elections(bad)["country"]) == ["Ethiopia"]

@@ -89,5 +89,5 @@ def test_charts_aggregate_and_describe() -> None:
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) <= 16 * 3
     assert "from January 2020 to April 2021" in spec["description"]
-    spec = charts.health_attacks.type_chart(health.by_type(attacks()), "t", "s").to_dict()
+    spec = charts.health_attacks.type_chart(health.by_type(attacks()), "t", "s", data_to="April 2021").to_dict()
     assert "Heavy weapons is the most frequent (3 attacks, 50% of all)" in spec["description"]

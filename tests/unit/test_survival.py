@@ -134,9 +134,9 @@ def test_pipeline_on_a_local_episode_file(episodes: pd.DataFrame) -> None:
 def test_km_chart_has_description_tooltips_and_facets(episodes: pd.DataFrame) -> None:
     d = survival.episode_durations(episodes, last_year=2010)
     curves = survival.km_curves(d, by="perpetrator_type")
-    spec = charts.survival.km_chart(curves, "A finding", "Source", "What it shows").to_dict()
+    spec = charts.survival.km_chart(curves, "A finding", "Source", "What it shows", data_to=2024).to_dict()
     assert spec["description"] == "What it shows"
     tooltips = [t["field"] for layer in spec["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
     assert {"still_ongoing", "lower", "upper", "at_risk"} <= set(tooltips)
-    faceted = charts.survival.km_chart(curves, "A finding", "Source", "Panels", facet_columns=2).to_dict()
+    faceted = charts.survival.km_chart(curves, "A finding", "Source", "Panels", facet_columns=2, data_to=2024).to_dict()
     assert faceted["facet"]["field"] == "group" and faceted["columns"] == 2

@@ -293,8 +293,64 @@ def test_trigger_watch(events: pd.DataFrame) -> None:
             "source": ["x", "y"],
         }
     )
-    watch = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3).set_index("ewp_name")
+    elections["status_as_of"] = ["2010-06-01", "2010-06-01"]
+    # The dated events end in 2005 (Mali's coup of March 2002); the year list carries Mali to 2008.
+    coup_years = pd.DataFrame({"ewp_name": ["Mali", "Mali"], "year": [2002, 2008]})
+    # Without the year list the panel's flag (an attempt in 2006-2010) and the dated record (2002) disagree: the row says so.
+    clash = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, today="2010-12-31").set_index("ewp_name")
+    assert clash.loc["Mali", "coup_clash"] and clash.loc["Mali", "coup_5yr"]
+    assert clash.loc["Mali", "last_coup_label"] == "Mar 2002 (the panel records an attempt in 2006-2010; the coup record does not)"
+    assert not clash.loc["Chad", "coup_clash"]
+    # An election whose date has passed while its row still says 'scheduled' is not ahead, and says why.
+    late = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, coup_years=coup_years, today="2013-01-01")
+    late = late.set_index("ewp_name")
+    assert (
+        late.loc["Ghana", "elections"] == "" and "date passed; the last source, of 2010-06-01, said scheduled" in late.loc["Ghana", "elections_past"]
+    )
+    watch = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, coup_years=coup_years, today="2010-12-31")
+    watch = watch.set_index("ewp_name")
     assert list(watch.index) == ["Mali", "Chad", "Ghana"]
-    assert watch.loc["Mali", "coup_5yr"] and watch.loc["Mali", "last_coup"] == pd.Timestamp("2002-03-22")
-    assert watch.loc["Chad", "battle_deaths"] == 30 and watch.loc["Chad", "elections"] == "2011: Legislative election (scheduled)"
+    assert watch.loc["Mali", "coup_5yr"] and pd.isna(watch.loc["Mali", "last_coup"])
+    assert watch.loc["Mali", "last_coup_label"] == "2008" and watch.loc["Mali", "last_coup_source"].startswith("Early Warning Project")
+    assert watch.loc["Chad", "battle_deaths"] == 30 and watch.loc["Chad", "elections"] == "2011: Legislative election (scheduled, as of 2010-06-01)"
     assert watch["triggers"].to_dict() == {"Mali": 1, "Chad": 2, "Ghana": 1}
+    # Later, both elections' dates have passed: they leave the elections ahead and the trigger count.
+    later = triggers.trigger_watch(ranking, panel, events, battle, elections, year=2010, top=3, coup_years=coup_years, today="2013-01-01")
+    later = later.set_index("ewp_name")
+    assert later["elections"].eq("").all() and later.loc["Ghana", "elections_past"].startswith("2012-12-07: General election")
+    assert later["triggers"].to_dict() == {"Mali": 1, "Chad": 1, "Ghana": 0}
+
+
+def test_coup_record_takes_years_after_the_dated_events(events: pd.DataFrame) -> None:
+    years = pd.DataFrame({"ewp_name": ["Mali", "Niger", "Chad"], "year": [2002, 2007, 2009]})
+    rec = triggers.coup_record(events, years).set_index("ewp_name")
+    assert rec.loc["Mali", "label"] == "Mar 2002" and rec.loc["Mali", "source"].startswith("Powell and Thyne")
+    assert rec.loc["Niger", "label"] == "2007" and pd.isna(rec.loc["Niger", "last_date"])
+    assert rec.loc["Chad", "last_year"] == 2009 and rec.loc["Chad", "source"].startswith("Early Warning Project")
+    alone = triggers.coup_record(events).set_index("ewp_name")
+    assert alone["label"].to_dict() == {"Mali": "Mar 2002", "Niger": "May 2005"}
+
+
+def test_published_coup_record_reaches_2024() -> None:
+    """On the book's data: the record goes past Powell and Thyne's end (2022) with the EWP year list."""
+    rec = triggers.coup_record(triggers.coup_events(data.load_coups()), data.load_coup_years()).set_index("ewp_name")
+    assert int(rec["last_year"].max()) > int(data.load_coups()["year"].max())
+    assert rec.loc["Niger", "label"] == "2023" and rec.loc["Bangladesh", "label"] == "2024"
+    assert rec.loc["Mali", "label"] == "May 2021" and rec.loc["Mali", "source"].startswith("Powell and Thyne")
+
+
+def test_stale_elections() -> None:
+    table = pd.DataFrame(
+        {
+            "country": ["A", "B", "C", "D", "E"],
+            "expected_date": ["2026-02-22", "2026-12", "2027-01-16", "2026-05-24", "2026-01-15"],
+            "status": ["scheduled", "scheduled", "scheduled", "scheduled", "held"],
+            "status_as_of": ["2026-03-01", "2026-01-15", "2026-02-26", "2026-02-20", "2026-01-15"],
+        }
+    )
+    stale = triggers.stale_elections(table, today="2026-12-08")
+    assert list(stale["country"]) == ["A", "D"]
+    assert stale.set_index("country")["reason"].to_dict() == {"A": "date before its own status_as_of", "D": "date before 2026-12-08"}
+    assert list(triggers.upcoming_elections(table, today="2026-12-08")["country"]) == ["B", "C"]
+    assert list(triggers.stale_elections(table, today="2027-01-01")["country"]) == ["A", "B", "D"]
+    assert triggers.stale_elections(table, today="2026-01-01").empty is False  # A is stale on its own as-of date

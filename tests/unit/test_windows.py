@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from whatworks import charts, data
-from whatworks.analyses import windows
+from whatworks.analyses import risk, windows
 from whatworks.errors import DataError
 from whatworks.stats import clopper_pearson
 
@@ -58,6 +58,19 @@ def test_warning_times_by_hand() -> None:
     assert lt.loc[("Eps", 2004), "first_ranked"] == 2003
     # Sorted by year, then country.
     assert list(windows.warning_times(make_view(), k=2)["year"]) == [2001, 2002, 2004, 2004, 2004, 2005, 2005]
+
+
+def test_missed_onsets_is_one_definition() -> None:
+    """risk.missed_onsets (used by every page that counts missed onsets) agrees with the warning time 0 and with recall."""
+    view = make_view()
+    missed = risk.missed_onsets(view, k=2)
+    assert list(zip(missed["ewp_name"], missed["year"], strict=True)) == [("Gamma", 2004), ("Zeta", 2005)]  # rank 3; no forecast
+    lead0 = windows.warning_times(view, k=2).query("lead == 0")
+    assert list(zip(lead0["ewp_name"], lead0["year"], strict=True)) == list(zip(missed["ewp_name"], missed["year"], strict=True))
+    assert risk.recall_at(view["rank"], view["onset"], 2) == pytest.approx(1 - len(missed) / len(ONSETS))
+    assert len(risk.missed_onsets(view, k=5)) == 1  # a longer list misses only the onset without a forecast
+    with pytest.raises(DataError, match="rank"):
+        risk.missed_onsets(view.drop(columns="rank"))
 
 
 def test_warning_times_depends_on_k() -> None:
@@ -140,6 +153,9 @@ def test_events_file_flows_into_chart(tmp_path: Path) -> None:
     rows = [row for rows in spec["datasets"].values() for row in rows]
     assert any(r.get("when") == "2003-05-01" and r.get("n_events") == 2 for r in rows)
     assert any(r.get("battle_deaths") == 1200 for r in rows)
+    # Markers of the same months overlap: the count of events in the year is written on the chart.
+    assert [(r["year"], r["text"]) for r in rows if "text" in r] == [(2003, "2")]
+    assert charts.dates.currency(chart) == "Data to 2006"  # the last year drawn (the risk runs to 2006)
     assert "3 of 7 years" in spec["description"] and "onsets of mass killing (2004)" in spec["description"]
     assert len(json.dumps(spec)) < 40_000
 
@@ -195,7 +211,7 @@ def test_run_lengths_by_hand() -> None:
 def test_lead_time_chart_describes_the_counts() -> None:
     charts.setup()
     dist = windows.lead_distribution(windows.warning_times(make_view(), k=2), cap=2)
-    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2).to_dict()
+    spec = charts.windows.lead_time_chart(dist, title="t", subtitle="s", k=2, data_to=2006).to_dict()
     assert "7 onsets" in spec["description"] and "2 onsets had no warning" in spec["description"]
     assert "2 runs reach back" in spec["description"]
     assert spec["encoding"]["x"]["title"].startswith("Years in the top 2 ")

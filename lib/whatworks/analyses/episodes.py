@@ -141,24 +141,48 @@ def timeline_data(case_episodes: pd.DataFrame, last_year: int) -> pd.DataFrame:
     return df
 
 
-def death_ranges(case_facts: pd.DataFrame) -> pd.DataFrame:
-    """Range of the death estimates gathered for each case, from a fact table like ``data/endings_cases.csv``.
+def death_figures(case_facts: pd.DataFrame) -> pd.DataFrame:
+    """The published death figures of a fact table like ``data/endings_cases.csv``, one row per figure.
 
-    Uses the rows whose ``topic`` is ``deaths``; each has a ``low`` and/or a
-    ``high`` figure. Returns, per case, ``estimates`` (rows), ``lowest`` and
-    ``highest`` figure over all of them, ``ratio`` (highest / lowest) and
-    ``sources_disagree`` (True if any row is flagged ``yes``). Figures count
-    different things (civilians or all war dead, different periods): the
-    range shows how far published numbers spread, not an interval.
+    Rows whose ``topic`` is ``deaths`` give a ``low`` and/or a ``high`` figure. Where ``bounds``
+    says ``95% interval``, low and high are the bounds of a statistical interval, not published
+    figures: the row's ``point`` estimate is used instead. Returns ``case``, ``counted`` (what the
+    figure counts) and ``figure``.
     """
-    require_columns(case_facts, ("case", "topic", "low", "high", "sources_disagree"), "death_ranges", "case-facts frame")
+    require_columns(case_facts, ("case", "topic", "low", "high"), "death_figures", "case-facts frame")
     d = case_facts[case_facts["topic"].eq("deaths")].copy()
-    d["low"] = pd.to_numeric(d["low"], errors="coerce")
-    d["high"] = pd.to_numeric(d["high"], errors="coerce")
-    d["flag"] = d["sources_disagree"].astype("string").str.strip().str.lower().eq("yes").fillna(False)
-    out = d.groupby("case", sort=False).agg(estimates=("topic", "size"), sources_disagree=("flag", "any"))
-    both = pd.concat([d[["case", "low"]].rename(columns={"low": "v"}), d[["case", "high"]].rename(columns={"high": "v"})])
-    out["lowest"] = both.groupby("case")["v"].min()
-    out["highest"] = both.groupby("case")["v"].max()
+    for c in ("low", "high", "point"):
+        d[c] = pd.to_numeric(d[c], errors="coerce") if c in d.columns else float("nan")
+    counted = d["counted"].astype("string").fillna("") if "counted" in d.columns else pd.Series("", index=d.index, dtype="string")
+    d["counted"] = counted
+    interval = d["bounds"].astype("string").str.strip().eq("95% interval").fillna(False) if "bounds" in d.columns else pd.Series(False, index=d.index)
+    if (interval & d["point"].isna()).any():
+        raise ValueError("death_figures: a row with a 95% interval needs its point estimate in 'point'")
+    points = d.loc[interval, ["case", "counted", "point"]].rename(columns={"point": "figure"})
+    ends = d.loc[~interval, ["case", "counted", "low", "high"]].melt(["case", "counted"], value_name="figure").drop(columns="variable")
+    out = pd.concat([points, ends]).dropna(subset=["figure"])
+    return out.reset_index(drop=True)
+
+
+def death_ranges(case_facts: pd.DataFrame, tolerance: float = 1.5) -> pd.DataFrame:
+    """Range of the published death figures gathered for each case (see :func:`death_figures`).
+
+    Returns, per case, ``estimates`` (rows), ``lowest`` and ``highest`` published figure (bounds
+    of a statistical interval are not figures: its point estimate counts), ``ratio`` (highest /
+    lowest), ``sources_disagree`` (True when ``ratio`` exceeds ``tolerance``: the figures shown are
+    more than that many times apart) and ``same_count_ratio``, the widest highest / lowest among
+    figures that count the same thing (same ``counted``; missing if no count has two figures), the
+    one to quote when comparing like with like. Figures count different things (civilians or all
+    war dead, different periods): the range shows how far published numbers spread, not an interval.
+    """
+    d = case_facts[case_facts["topic"].eq("deaths")]
+    fig = death_figures(case_facts)
+    out = d.groupby("case", sort=False).agg(estimates=("topic", "size"))
+    out["lowest"] = fig.groupby("case")["figure"].min()
+    out["highest"] = fig.groupby("case")["figure"].max()
     out["ratio"] = out["highest"] / out["lowest"]
-    return out.reset_index()[["case", "estimates", "lowest", "highest", "ratio", "sources_disagree"]]
+    out["sources_disagree"] = out["ratio"].gt(tolerance)
+    by_count = fig.groupby(["case", "counted"])["figure"].agg(["min", "max", "size"])
+    by_count = by_count[by_count["size"] >= 2]
+    out["same_count_ratio"] = (by_count["max"] / by_count["min"]).groupby(level="case").max()
+    return out.reset_index()[["case", "estimates", "lowest", "highest", "ratio", "sources_disagree", "same_count_ratio"]]

@@ -216,7 +216,8 @@ def summarise_tool(tool: str, table: pd.DataFrame, overview: pd.DataFrame, n: in
         parts.append("No condition has net research evidence that it makes the tool less effective.")
     if ov["studies_with_average_effect"] > 0:
         parts.append(
-            f"Of {int(ov['studies_with_average_effect'])} studies of its average effect, {int(ov['reduced'])} found that it reduced "
+            f"Of {count_noun(ov['studies_with_average_effect'], 'study', 'studies')} of its average effect, "
+            f"{int(ov['reduced'])} found that it reduced "
             f"mass atrocities or closely related harms, {int(ov['increased'])} that it increased them and "
             f"{int(ov['no or mixed'])} found no or mixed effects (a study can report more than one)."
         )
@@ -229,8 +230,9 @@ def summarise_tool(tool: str, table: pd.DataFrame, overview: pd.DataFrame, n: in
         ]
         gap = prac[prac["practitioner_rating"].isin(["Moderate", "Stronger"]) & ~prac["rating"].isin(["Moderate", "Stronger"])]
         parts.append(
-            f"Of {int(ov['practitioners'])} practitioners interviewed, most cited {_and(named)}; "
-            f"{len(gap)} of the conditions cited by at least a third of them have only weaker research support or none."
+            f"Of {count_noun(ov['practitioners'], 'practitioner')} interviewed, most cited {_and(named)}; "
+            f"{len(gap)} of the conditions cited by at least a third of them {'has' if len(gap) == 1 else 'have'} "
+            "only weaker research support or none."
         )
     return " ".join(parts)
 

@@ -33,14 +33,17 @@ __all__ = [
     "battle_death_jump_events",
     "battle_death_jumps",
     "coup_events",
+    "coup_record",
     "deco_events",
     "align_to_elections",
     "deco_polling_days",
     "monthly_profile",
     "months_between",
     "select_types",
+    "stale_elections",
     "study_table",
     "trigger_watch",
+    "upcoming_elections",
     "violence_episodes",
     "event_study",
     "event_years",
@@ -57,6 +60,7 @@ __all__ = [
 EVENT_COLUMNS: list[str] = ["country", "date", "event_type", "deaths", "description", "source", "ewp_name", "cow", "gw", "iso3"]
 
 _COUP_SOURCE = "Powell and Thyne, Global instances of coups, version 2022-11-29"
+_COUP_YEARS_SOURCE = "Early Warning Project list of country-years with a coup attempt (from Powell and Thyne), 1950-2024"
 _DECO_SOURCE = "UCDP Deadly Electoral Conflict dataset (DECO) v1.0"
 _BD_SOURCE = "UCDP Battle-Related Deaths dataset, dyadic, v25.1"
 
@@ -584,6 +588,72 @@ def violence_episodes(violence: pd.DataFrame, gap_months: int = 6) -> pd.DataFra
 # Trigger watch -------------------------------------------------------------------------
 
 
+def coup_record(events: pd.DataFrame, coup_years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The latest coup or attempt in each country, from dated events and, after them, a list of coup years.
+
+    ``events`` is an events frame (its ``coup`` and ``coup_attempt`` rows count: the Powell and
+    Thyne file, dated to the day, ends in November 2022); ``coup_years`` is
+    ``data.load_coup_years()`` (the Early Warning Project's country-years with an attempt, to
+    2024, years only). Where a country's latest coup year is later than its latest dated event,
+    the year is shown alone and its source is the year list. Returns ``ewp_name``, ``last_year``,
+    ``last_date`` (the dated event, or NaT), ``label`` (``Jul 2021``, or ``2023`` for a year
+    only) and ``source``.
+    """
+    ev = events[events["event_type"].isin(["coup", "coup_attempt"])].dropna(subset=["ewp_name"])
+    ev = ev.assign(ewp_name=ev["ewp_name"].astype(str))
+    dated = ev.groupby("ewp_name")["date"].max().rename("last_date").to_frame()
+    dated["event_year"] = dated["last_date"].dt.year
+    if coup_years is not None:
+        require_columns(coup_years, ["ewp_name", "year"], "coup_record", "coup-years frame", "Load it with whatworks.data.load_coup_years().")
+        cy = coup_years.dropna(subset=["ewp_name"]).assign(ewp_name=lambda x: x["ewp_name"].astype(str))
+        dated = dated.join(cy.groupby("ewp_name")["year"].max().rename("list_year"), how="outer")
+    else:
+        dated["list_year"] = np.nan
+    later = dated["list_year"].gt(dated["event_year"].fillna(-1))
+    out = pd.DataFrame(index=dated.index)
+    out["last_year"] = np.where(later, dated["list_year"], dated["event_year"]).astype(int)
+    out["last_date"] = dated["last_date"].where(~later)
+    out["label"] = np.where(later, out["last_year"].astype(str), out["last_date"].dt.strftime("%b %Y"))
+    out["source"] = np.where(later, _COUP_YEARS_SOURCE, _COUP_SOURCE)
+    return out.reset_index().rename(columns={"index": "ewp_name"}).sort_values("ewp_name", ignore_index=True)
+
+
+def stale_elections(elections: pd.DataFrame, today: pd.Timestamp | str | None = None) -> pd.DataFrame:
+    """Rows of an elections table whose status can no longer be true: ``scheduled`` with a date that has passed.
+
+    A date is passed when the election's last possible day (``2026-12`` counts to 31 December)
+    is before the row's ``status_as_of`` or before ``today`` (default: the current date). Returns
+    those rows with ``reason`` (which of the two dates it is past).
+    """
+    require_columns(elections, ["expected_date", "status", "status_as_of"], "stale_elections", "elections table")
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    last_day = elections["expected_date"].astype(str).map(_last_day)
+    as_of = pd.to_datetime(elections["status_as_of"])
+    scheduled = elections["status"].astype(str).str.strip().eq("scheduled")
+    past_as_of = scheduled & (last_day < as_of)
+    past_today = scheduled & (last_day < today)
+    out = elections[past_as_of | past_today].copy()
+    out["reason"] = np.where(past_as_of[out.index], "date before its own status_as_of", f"date before {today:%Y-%m-%d}")
+    return out
+
+
+def _last_day(date: str) -> pd.Timestamp:
+    """The last day an election dated ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` can fall on."""
+    parts = date.strip().split("-")
+    if len(parts) == 1:
+        return pd.Timestamp(int(parts[0]), 12, 31)
+    if len(parts) == 2:
+        return pd.Timestamp(int(parts[0]), int(parts[1]), 1) + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(date)
+
+
+def upcoming_elections(elections: pd.DataFrame, today: pd.Timestamp | str | None = None) -> pd.DataFrame:
+    """The rows of an elections table still ahead: status ``scheduled`` and not stale (:func:`stale_elections`)."""
+    stale = stale_elections(elections, today)
+    keep = elections["status"].astype(str).str.strip().eq("scheduled") & ~elections.index.isin(stale.index)
+    return elections[keep]
+
+
 def trigger_watch(
     ranking: pd.DataFrame,
     panel: pd.DataFrame,
@@ -592,36 +662,61 @@ def trigger_watch(
     elections: pd.DataFrame,
     year: int,
     top: int = 30,
+    coup_years: pd.DataFrame | None = None,
+    today: pd.Timestamp | str | None = None,
 ) -> pd.DataFrame:
     """Which known trigger types apply now to the ``top`` countries of a risk ranking.
 
     ``ranking`` is ``risk.forecast(...)`` (``ewp_name``, ``country``, ``risk``,
     ``rank``); ``panel`` gives ``coup.try.5yr`` for ``year`` (a coup attempt in
-    the five years to ``year``, EWP coding); ``events`` the coup events (the
-    latest one is shown); ``battle_years`` is :func:`battle_death_jumps`
-    (battle deaths and jump in ``year``); ``elections`` a fact table with
-    ``country``, ``election``, ``expected_date`` and ``status`` (rows whose
-    country is not in the crosswalk raise an error). Returns one row per
-    country with ``coup_5yr``, ``last_coup``, ``battle_deaths``, ``jump``,
-    ``elections`` (text) and ``triggers`` (how many of the three apply).
+    the five years ``year - 4 .. year``, EWP coding); ``events`` the coup events and
+    ``coup_years`` the coup years after them (:func:`coup_record`: the latest one is shown,
+    with its source); where the panel's flag and the coup record disagree (a panel newer or
+    older than the record), ``coup_clash`` is true and ``last_coup_label`` says so.
+    ``battle_years`` is :func:`battle_death_jumps` (battle deaths and jump in ``year``);
+    ``elections`` a fact table with ``country``, ``election``, ``expected_date``, ``status``
+    and ``status_as_of`` (rows whose country is not in the crosswalk raise an error): only
+    elections still ahead on ``today`` count (:func:`upcoming_elections`); held ones and ones
+    whose date has passed are listed apart (a ``scheduled`` row whose date has passed reads
+    "date passed"). Returns one row per country with ``coup_5yr``,
+    ``last_coup`` (date, or NaT for a year only), ``last_coup_year``, ``last_coup_label``,
+    ``last_coup_source``, ``coup_clash``, ``battle_deaths``, ``jump``, ``elections`` (those ahead, text),
+    ``elections_past`` (text) and ``triggers`` (how many of the three apply).
     """
 
     top_rows = ranking.nsmallest(top, "rank", keep="all")[["rank", "ewp_name", "country", "risk"]].copy()
     top_rows["ewp_name"] = top_rows["ewp_name"].astype(str)
     p = panel.loc[panel["year"] == year, ["ewp_name", "coup.try.5yr"]].assign(ewp_name=lambda x: x["ewp_name"].astype(str))
     out = top_rows.merge(p.rename(columns={"coup.try.5yr": "coup_5yr"}), on="ewp_name", how="left")
-    ev = events[events["event_type"].isin(["coup", "coup_attempt"])].dropna(subset=["ewp_name"])
-    last = ev.assign(ewp_name=ev["ewp_name"].astype(str)).groupby("ewp_name")["date"].max()
-    out["last_coup"] = out["ewp_name"].map(last)
+    rec = coup_record(events, coup_years).set_index("ewp_name")
+    out["last_coup"] = out["ewp_name"].map(rec["last_date"])
+    out["last_coup_year"] = out["ewp_name"].map(rec["last_year"]).astype("Int64")
+    out["last_coup_label"] = out["ewp_name"].map(rec["label"]).fillna("")
+    out["last_coup_source"] = out["ewp_name"].map(rec["source"]).fillna("")
     b = battle_years.loc[battle_years["year"] == year, ["ewp_name", "battle_deaths", "jump"]].assign(ewp_name=lambda x: x["ewp_name"].astype(str))
     out = out.merge(b, on="ewp_name", how="left")
     out["battle_deaths"] = out["battle_deaths"].fillna(0).astype(int)
     out["jump"] = out["jump"].astype("boolean").fillna(False).astype(bool)
-    el = harmonise(elections.copy(), "country", "name")
-    el["text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + el["status"] + ")"
-    texts = el.assign(ewp_name=el["ewp_name"].astype(str)).groupby("ewp_name")["text"].agg("; ".join)
-    out["elections"] = out["ewp_name"].map(texts).fillna("")
     out["coup_5yr"] = out["coup_5yr"].fillna(0).astype(int).astype(bool)
+    recent = out["last_coup_year"].ge(year - 4).fillna(False).astype(bool)
+    # A panel newer or older than the coup record (a practitioner's own) can disagree with it: say so on the row.
+    out["coup_clash"] = (out["coup_5yr"] != recent) if len(rec) else False
+    out.loc[out["coup_clash"] & out["coup_5yr"], "last_coup_label"] = (
+        out["last_coup_label"].replace("", "none recorded") + f" (the panel records an attempt in {year - 4}-{year}; the coup record does not)"
+    )
+    out.loc[out["coup_clash"] & ~out["coup_5yr"], "last_coup_label"] = (
+        out["last_coup_label"] + f" (the panel records no attempt in {year - 4}-{year})"
+    )
+    el = harmonise(elections.copy(), "country", "name")
+    el["ewp_name"] = el["ewp_name"].astype(str)
+    stale = el.index.isin(stale_elections(el, today).index)
+    status = el["status"].astype(str).where(~stale, "date passed; the last source, of " + el["status_as_of"].astype(str) + ", said scheduled")
+    el["text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + status + ", as of " + el["status_as_of"].astype(str) + ")"
+    el.loc[stale, "text"] = el["expected_date"].astype(str) + ": " + el["election"] + " (" + status + ")"
+    ahead = upcoming_elections(el, today)
+    out["elections"] = out["ewp_name"].map(ahead.groupby("ewp_name")["text"].agg("; ".join)).fillna("")
+    past = el[~el.index.isin(ahead.index)]
+    out["elections_past"] = out["ewp_name"].map(past.groupby("ewp_name")["text"].agg("; ".join)).fillna("")
     out["triggers"] = out["coup_5yr"].astype(int) + (out["battle_deaths"] >= 25).astype(int) + out["elections"].ne("").astype(int)
     return out.sort_values(["rank", "ewp_name"], ignore_index=True)
 

@@ -2,11 +2,14 @@
 
 Each chart function takes tidy frames from :mod:`whatworks.analyses` and a title that states the
 finding (computed by the caller), and writes the chart's description (its text alternative) from
-the data it draws. In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``.
+the data it draws, and ends its subtitle with what the data are current to
+(:mod:`~whatworks.charts.dates`). In a chapter: ``charts.setup()`` once, then ``charts.risk.ranking_chart(...)``;
+results a reader reads as a table go through :func:`~whatworks.charts.tables.show_table`.
 """
 
 from whatworks.charts import (
     council,
+    dates,
     episodes,
     evidence,
     health_attacks,
@@ -14,9 +17,11 @@ from whatworks.charts import (
     risk,
     scenario,
     survival,
+    tables,
     triggers,
     windows,
 )
+from whatworks.charts.tables import Table, show_table
 from whatworks.charts.theme import FONT, GREY, PALETTE, RENDERER, THEME, VEGALITE_MIME, chart_html, chart_id, finding, lighten, setup, theme
 
 __all__ = [
@@ -24,11 +29,13 @@ __all__ = [
     "GREY",
     "PALETTE",
     "RENDERER",
+    "Table",
     "THEME",
     "VEGALITE_MIME",
     "chart_html",
     "chart_id",
     "council",
+    "dates",
     "episodes",
     "evidence",
     "finding",
@@ -38,7 +45,9 @@ __all__ = [
     "risk",
     "scenario",
     "setup",
+    "show_table",
     "survival",
+    "tables",
     "theme",
     "triggers",
     "windows",

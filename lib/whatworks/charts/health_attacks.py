@@ -5,16 +5,24 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from whatworks.charts.dates import carries_date, dated, month_to
 from whatworks.charts.theme import GREY, PALETTE, finding
 
 
-def monthly_chart(per_country_month: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
-    """Stacked monthly bars of recorded attacks by country or territory (top five and others)."""
+@carries_date
+def monthly_chart(per_country_month: pd.DataFrame, title: str, subtitle: str, *, data_to: str | None = None) -> alt.Chart:
+    """Stacked monthly bars of recorded attacks by country or territory (top five and others).
+
+    ``data_to``: the date of the last record (default: the last month in the frame).
+    """
     groups = per_country_month.sort_values("order")["group"].unique().tolist()
     colours = [*PALETTE[: len(groups) - 1], GREY]
     totals = per_country_month.groupby("month")["attacks"].sum()
     return (
-        alt.Chart(per_country_month[per_country_month["attacks"] > 0], title=finding(title, subtitle))
+        alt.Chart(
+            per_country_month[per_country_month["attacks"] > 0],
+            title=finding(title, dated(subtitle, data_to or month_to(per_country_month["month"]))),
+        )
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
@@ -34,11 +42,12 @@ def monthly_chart(per_country_month: pd.DataFrame, title: str, subtitle: str) ->
     )
 
 
-def type_chart(types: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
-    """Horizontal bars of attacks per type, with deaths in the tooltip."""
+@carries_date
+def type_chart(types: pd.DataFrame, title: str, subtitle: str, *, data_to: str) -> alt.Chart:
+    """Horizontal bars of attacks per type, with deaths in the tooltip; ``data_to``: the date of the last record."""
     data = types.assign(percent=types["share_of_attacks"] * 100)
     return (
-        alt.Chart(data, title=finding(title, subtitle))
+        alt.Chart(data, title=finding(title, dated(subtitle, data_to)))
         .mark_bar(color=PALETTE[0])
         .encode(
             x=alt.X("attacks:Q", title="Attacks of this type (an attack can have several types)"),

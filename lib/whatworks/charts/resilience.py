@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
 
+from whatworks.charts.dates import carries_date, dated
 from whatworks.charts.theme import GREY, PALETTE, finding
 
 
-def distribution_chart(summary: pd.DataFrame, title: str, subtitle: str) -> object:
+@carries_date
+def distribution_chart(summary: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
     """Box summaries (5th, 25th, 50th, 75th, 95th percentiles) of each indicator by group.
 
-    ``summary`` has ``indicator``, ``group``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95`` and ``n``.
+    ``summary`` has ``indicator``, ``group``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95`` and ``n``;
+    ``data_to``: the last data year summarised.
     """
     groups = list(dict.fromkeys(summary["group"]))
     color = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]))
@@ -32,7 +36,7 @@ def distribution_chart(summary: pd.DataFrame, title: str, subtitle: str) -> obje
         .properties(width=560, height=46)
         .facet(
             row=alt.Row("indicator:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelLimit=260)),
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to)),
         )
         .resolve_scale(y="independent")
         .properties(
@@ -43,8 +47,12 @@ def distribution_chart(summary: pd.DataFrame, title: str, subtitle: str) -> obje
     )
 
 
-def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Odds ratios per standard deviation with intervals; ``ors`` has ``label``, ``kind``, ``or``, ``low``, ``high``."""
+@carries_date
+def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
+    """Odds ratios per standard deviation with intervals; ``ors`` has ``label``, ``kind``, ``or``, ``low``, ``high``.
+
+    ``data_to``: the last data year of the country-years the odds ratios come from.
+    """
     kinds = list(dict.fromkeys(ors["kind"]))
     order = list(dict.fromkeys(ors["label"]))
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
@@ -63,7 +71,7 @@ def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str) -> object:
     adj = ors[ors["kind"] == kinds[-1]]
     desc = "; ".join(f"{r.label} {r.or_:.2f} ({r.low:.2f}-{r.high:.2f})" for r in adj.rename(columns={"or": "or_"}).itertuples())
     return (
-        alt.layer(one, rules, points, title=finding(title, subtitle))
+        alt.layer(one, rules, points, title=finding(title, dated(subtitle, data_to)))
         .properties(height=alt.Step(14), width=560)
         .properties(
             description=f"Odds ratios of an onset within two years per standard deviation of each indicator, with 90% intervals; {kinds[-1]}: {desc}."
@@ -71,15 +79,29 @@ def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str) -> object:
     )
 
 
-def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[str] = ()) -> object:
+@carries_date
+def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[str] = (), *, data_to: str | int) -> object:
     """Expected against observed onsets by country, with a tooltip per country and labels for ``labels``.
 
-    ``table`` has ``country``, ``expected``, ``observed``, ``years_top``, ``p_none``, ``kind`` and ``detail``.
+    ``table`` has ``country``, ``expected``, ``observed``, ``years_top``, ``p_none``, ``kind`` and ``detail``;
+    ``data_to``: the last year of the backtest. Expected onsets are on a square-root scale, so that the many
+    countries near zero spread out; points with the same observed count are spread over the band just
+    above it (never as far as half an onset), and the number of countries at each observed count is
+    written at the right edge.
     """
     kinds = sorted(set(table["kind"]), key=lambda k: (k == "other", not k.startswith("no onset"), k))  # peace first, 'other' last
     top = float(max(table["expected"].max(), table["observed"].max())) * 1.05
+    # Spread points that share an observed count over the band just above it (up to 0.35 onsets), by a fixed
+    # amount per country (from its name), so that the spread carries no meaning and the chart is the same every time.
+    size = table.groupby("observed")["country"].transform("size")
+    spread = table["country"].map(lambda c: zlib.crc32(str(c).encode()) % 1000 / 1000)
+    table = table.assign(shown=table["observed"] + spread * 0.35 * (size > 1))
+    sqrt = alt.Scale(type="sqrt", domain=[0, top], nice=False)
+    linear = alt.Scale(domain=[0, max(top, float(table["observed"].max()) + 0.45)], nice=False)  # room for the spread of the top row
     line = (
-        alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1).encode(x="x:Q", y="y:Q")
+        alt.Chart(pd.DataFrame({"x": [i * top / 50 for i in range(51)]}).assign(y=lambda d: d["x"]))
+        .mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1)
+        .encode(x=alt.X("x:Q", scale=sqrt), y=alt.Y("y:Q", scale=linear))
     )
     tip = [
         "country:N",
@@ -93,8 +115,8 @@ def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[
         alt.Chart(table)
         .mark_circle(size=70, opacity=0.8)
         .encode(
-            x=alt.X("expected:Q", title="expected onsets (sum of one-year risks)", scale=alt.Scale(domain=[0, top])),
-            y=alt.Y("observed:Q", title="observed onsets", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("expected:Q", title="expected onsets (sum of one-year risks; square-root scale)", scale=sqrt),
+            y=alt.Y("shown:Q", title="observed onsets", scale=linear, axis=alt.Axis(values=list(range(int(top) + 1)), format="d")),
             color=alt.Color(
                 "kind:N",
                 title=None,
@@ -106,12 +128,19 @@ def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[
     )
     text = (
         alt.Chart(table[table["country"].isin(list(labels))])
-        .mark_text(align="left", dx=7, dy=-6, fontSize=11)
-        .encode(x="expected:Q", y="observed:Q", text="country:N")
+        .mark_text(align="left", dx=7, dy=-8, fontSize=11, fontWeight=600)
+        .encode(x="expected:Q", y="shown:Q", text="country:N")
+    )
+    per_count = table.groupby("observed").size().rename("n").reset_index()
+    per_count["text"] = [f"{n} {'country' if n == 1 else 'countries'}" for n in per_count["n"]]
+    tally = (
+        alt.Chart(per_count)
+        .mark_text(align="right", baseline="bottom", dy=-2, fontSize=11, color=GREY)
+        .encode(x=alt.datum(top), y=alt.Y("observed:Q", title="observed onsets"), text="text:N")
     )
     counts = table["kind"].value_counts()
     return (
-        alt.layer(line, pts, text, title=finding(title, subtitle))
+        alt.layer(line, pts, text, tally, title=finding(title, dated(subtitle, data_to)))
         .properties(width=560, height=380)
         .properties(
             description=(
@@ -126,8 +155,12 @@ def beat_chart(table: pd.DataFrame, title: str, subtitle: str, labels: Sequence[
     )
 
 
-def rank_interval_chart(iv: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Median rank and 5-95% rank interval per country; ``iv`` from :meth:`Uncertainty.intervals` with ``label``."""
+@carries_date
+def rank_interval_chart(iv: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
+    """Median rank and 5-95% rank interval per country; ``iv`` from :meth:`Uncertainty.intervals` with ``label``.
+
+    ``data_to``: the year of the index.
+    """
     order = list(iv["label"])
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     n = int(iv["high"].max())
@@ -144,7 +177,7 @@ def rank_interval_chart(iv: pd.DataFrame, title: str, subtitle: str) -> object:
     base = alt.Chart(iv).mark_tick(color=PALETTE[5], thickness=2, size=12).encode(x="baseline_rank:Q", y=y, tooltip=tip)
     desc = "; ".join(f"{r.label} {int(r.low)}-{int(r.high)}" for r in iv.itertuples())
     return (
-        alt.layer(rules, med, base, title=finding(title, subtitle))
+        alt.layer(rules, med, base, title=finding(title, dated(subtitle, data_to)))
         .properties(width=520, height=alt.Step(15))
         .properties(
             description=(

@@ -5,8 +5,34 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from whatworks.analyses.risk import PREDICTOR_LABELS
+from whatworks.analyses.risk import MODEL_LABELS, PREDICTOR_LABELS
+from whatworks.charts.dates import carries_date, dated, year_to
 from whatworks.charts.theme import GREY, PALETTE, finding
+
+# One colour per model in every risk chart (here, in Windows and in the scenario): the replication of the
+# Early Warning Project's model is always blue, the average of both ("best") always orange.
+MODEL_COLOURS = {
+    MODEL_LABELS["ewp"]: PALETTE[0],
+    "Our replication": PALETTE[0],
+    MODEL_LABELS["best"]: PALETTE[1],
+    MODEL_LABELS["trees"]: PALETTE[2],
+    "Published": PALETTE[7],
+    MODEL_LABELS["ewp_calibrated"]: PALETTE[4],
+    MODEL_LABELS["best_calibrated"]: PALETTE[6],
+    MODEL_LABELS["trees_calibrated"]: PALETTE[3],
+}
+
+
+def model_colour(model: str) -> str:
+    """The one colour of a model (a label of :data:`MODEL_LABELS`, 'Published' or 'Our replication'), or of a key."""
+    return MODEL_COLOURS[MODEL_LABELS.get(model, model)]
+
+
+def model_scale(models: object) -> alt.Scale:
+    """A colour scale for the models present, in the order given, each in its one colour."""
+    present = list(dict.fromkeys(models))  # type: ignore[call-overload]
+    return alt.Scale(domain=present, range=[model_colour(m) for m in present])
+
 
 # Charts ------------------------------------------------------------------------------
 #
@@ -25,15 +51,19 @@ def _diagonal(top: float, scale: alt.Scale, x_title: str, y_title: str) -> alt.C
     )
 
 
-def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Scatter of published against replicated risks (columns ``country``, ``published``, ``ours``), with the diagonal."""
+@carries_date
+def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
+    """Scatter of published against replicated risks (columns ``country``, ``published``, ``ours``), with the diagonal.
+
+    ``data_to``: the year of the data the forecasts are made from (the frame has no year).
+    """
     top = float(max(cmp["published"].max(), cmp["ours"].max())) * 1.05
     scale = alt.Scale(domain=[0, top], nice=False)
     xt, yt = "Published risk, 2025-26", "Our replication"
     diagonal = _diagonal(top, scale, xt, yt)
     points = (
         alt.Chart(cmp)
-        .mark_circle(size=45, opacity=0.75, color=PALETTE[0])
+        .mark_circle(size=45, opacity=0.75, color=model_colour("Our replication"))
         .encode(
             x=alt.X("published:Q", title=xt, axis=alt.Axis(format="%"), scale=scale),
             y=alt.Y("ours:Q", title=yt, axis=alt.Axis(format="%"), scale=scale),
@@ -42,7 +72,7 @@ def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str) -> object:
     )
     far = cmp.assign(gap=(cmp["ours"] - cmp["published"]).abs()).nlargest(1, "gap").iloc[0]
     return (diagonal + points).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, data_to)),
         width=420,
         height=420,
         description=(
@@ -54,46 +84,67 @@ def replication_chart(cmp: pd.DataFrame, title: str, subtitle: str) -> object:
     )
 
 
-def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str) -> object:
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """Tick values 1, 2 and 5 times a power of ten between ``lo`` and ``hi``, thinned so that labels do not collide."""
+    for multiples in ((1, 2, 5), (1,)):
+        ticks = [round(m * 10.0**e, 6) for e in range(-4, 5) for m in multiples if lo <= m * 10.0**e <= hi]
+        if len(ticks) <= 7:
+            break
+    return ticks
+
+
+@carries_date
+def odds_ratio_chart(ors: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
     """Dot plot of odds ratios by predictor (columns ``predictor``, ``source``, ``odds_ratio``), log scale.
 
-    Rows are labelled with :data:`PREDICTOR_LABELS` and sorted by the odds ratio of the first source.
+    Rows are labelled with :data:`PREDICTOR_LABELS` and sorted by the odds ratio of the first source; each
+    source has its own offset, colour and shape in the row, so equal values do not hide each other.
+    ``data_to``: the last year of the data the model was fitted on.
     """
     ors = ors.assign(label=ors["predictor"].map(PREDICTOR_LABELS).fillna(ors["predictor"]))
     order = ors[ors["source"] == ors["source"].iloc[0]].sort_values("odds_ratio", ascending=False)["label"].tolist()
-    lo, hi = float(ors["odds_ratio"].min()), float(ors["odds_ratio"].max())
+    sources = list(dict.fromkeys(ors["source"]))
+    lo, hi = min(float(ors["odds_ratio"].min()), 1.0) * 0.9, max(float(ors["odds_ratio"].max()), 1.0) * 1.1
     base = alt.Chart(ors).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("source:N", sort=sources),
         x=alt.X(
             "odds_ratio:Q",
             title="Odds ratio per unit of the predictor (log scale)",
-            scale=alt.Scale(type="log", domain=[lo * 0.9, hi * 1.1], nice=False),
+            scale=alt.Scale(type="log", domain=[lo, hi], nice=False),
+            axis=alt.Axis(values=_log_ticks(lo, hi), format="~g", labelOverlap=True),
         ),
-        color=alt.Color("source:N", title=None, scale=alt.Scale(range=PALETTE[:2]), legend=alt.Legend(**LEGEND)),
+        color=alt.Color("source:N", title=None, sort=sources, scale=model_scale(sources), legend=alt.Legend(**LEGEND)),
+        shape=alt.Shape("source:N", title=None, sort=sources, scale=alt.Scale(domain=sources, range=["circle", "diamond", "square"][: len(sources)])),
         tooltip=["label:N", "predictor:N", "source:N", alt.Tooltip("odds_ratio:Q", format=".3f")],
     )
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=GREY).encode(x="x:Q")
     top = ors.loc[ors["odds_ratio"].idxmax()]
     low = ors.loc[ors["odds_ratio"].idxmin()]
-    return (one + base.mark_point(filled=True, size=70, opacity=0.85)).properties(
-        title=finding(title, subtitle),
+    return (one + base.mark_point(filled=True, size=60, opacity=0.9)).properties(
+        title=finding(title, dated(subtitle, data_to)),
         width=300,
-        height=max(200, 18 * len(order)),
+        height=alt.Step(11),
         description=(
-            f"Dot plot of the odds ratios of the {len(order)} predictors that the elastic net keeps, one row per predictor, "
+            f"Dot plot of the odds ratios of {len(order)} predictors that the elastic net keeps (the year terms, whose unit is a "
+            "calendar year, left out), one row per predictor, "
             f"the published coefficients and ours side by side on a log scale with a line at 1 (no effect). The highest "
             f"is {top['odds_ratio']:.2f} for {top['label']}, the lowest {low['odds_ratio']:.2f} for {low['label']}."
         ),
     )
 
 
-def calibration_chart(cal: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Observed share of onsets against mean forecast risk by bin, with intervals, per model (column ``model``)."""
+@carries_date
+def calibration_chart(cal: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
+    """Observed share of onsets against mean forecast risk by bin, with intervals, per model (column ``model``).
+
+    ``data_to``: the last year whose outcomes are known (the bins have no year).
+    """
     top = float(max(cal["high"].max(), cal["mean_risk"].max())) * 1.05
     scale = alt.Scale(domain=[0, top], nice=False)
     xt, yt = "Mean forecast risk in the bin", "Share followed by an onset"
     diagonal = _diagonal(top, scale, xt, yt)
-    colour = alt.Color("model:N", title=None, scale=alt.Scale(range=PALETTE[:3]), legend=alt.Legend(**LEGEND))
+    colour = alt.Color("model:N", title=None, scale=model_scale(cal["model"]), legend=alt.Legend(**LEGEND))
     enc = {
         "x": alt.X("mean_risk:Q", title=xt, axis=alt.Axis(format="%"), scale=scale),
         "color": colour,
@@ -109,7 +160,7 @@ def calibration_chart(cal: pd.DataFrame, title: str, subtitle: str) -> object:
     bars = alt.Chart(cal).mark_rule(strokeWidth=2, opacity=0.6).encode(y=alt.Y("low:Q", title=yt, scale=scale), y2="high:Q", **enc)
     points = alt.Chart(cal).mark_point(filled=True, size=70).encode(y=alt.Y("observed:Q", title=yt, axis=alt.Axis(format="%"), scale=scale), **enc)
     return (diagonal + bars + points).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, data_to)),
         width=440,
         height=400,
         description=(
@@ -121,9 +172,14 @@ def calibration_chart(cal: pd.DataFrame, title: str, subtitle: str) -> object:
     )
 
 
-def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str) -> object:
-    """Rank given to each onset by each model (columns ``onset_label``, ``year``, ``model``, ``rank``), line at ``k``."""
+@carries_date
+def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str, *, data_to: str | int | None = None) -> object:
+    """Rank given to each onset by each model (columns ``onset_label``, ``year``, ``model``, ``rank``), line at ``k``.
+
+    ``data_to``: the last year of the backtest (default: the year of the last onset).
+    """
     order = ranks.sort_values(["year", "onset_label"])["onset_label"].unique().tolist()
+    models = list(dict.fromkeys(ranks["model"]))
     n = len(order)
     top = float(ranks["rank"].max())
     points = (
@@ -135,9 +191,11 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str) -> 
                 "rank:Q",
                 title="Better of the two ranks before the onset (log scale)",
                 scale=alt.Scale(type="log", domain=[1, max(top, 100)], nice=False),
+                axis=alt.Axis(values=sorted({*_log_ticks(1, max(top, 100)), k})),
             ),
-            color=alt.Color("model:N", title=None, scale=alt.Scale(range=PALETTE[:3]), legend=alt.Legend(**LEGEND)),
-            shape=alt.Shape("model:N", title=None),
+            yOffset=alt.YOffset("model:N", sort=models),
+            color=alt.Color("model:N", title=None, sort=models, scale=model_scale(models), legend=alt.Legend(**LEGEND)),
+            shape=alt.Shape("model:N", title=None, sort=models, scale=alt.Scale(domain=models)),
             tooltip=["onset_label:N", "model:N", "rank:Q"],
         )
     )
@@ -145,7 +203,7 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str) -> 
     caught = ranks.assign(hit=ranks["rank"] <= k).groupby("model")["hit"].sum()
     said = "; ".join(f"{m}: {int(c)} of {n}" for m, c in caught.items())
     return (rule + points).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, data_to if data_to is not None else year_to(ranks["year"]))),
         width=460,
         height=14 * n,
         description=(
@@ -156,17 +214,21 @@ def onset_rank_chart(ranks: pd.DataFrame, k: int, title: str, subtitle: str) -> 
     )
 
 
-def ranking_chart(top: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Top of a ranking: risk by country (columns ``country``, ``risk``, ``rank``, ``change``), with the change in rank as text."""
+@carries_date
+def ranking_chart(top: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int, model: str = "best") -> object:
+    """Top of a ranking: risk by country (columns ``country``, ``risk``, ``rank``, ``change``), with the change in rank as text.
+
+    ``data_to``: the year of the data the forecast is made from; ``model``: whose risks they are (its colour).
+    """
     order = top.sort_values("rank")["country"].tolist()
     base = alt.Chart(top).encode(y=alt.Y("country:N", sort=order, title=None))
-    bars = base.mark_bar(color=PALETTE[0], height=12).encode(
+    bars = base.mark_bar(color=model_colour(model), height=12).encode(
         x=alt.X("risk:Q", title="Risk of a new mass killing in the two years", axis=alt.Axis(format="%")),
         tooltip=["rank:Q", "country:N", alt.Tooltip("risk:Q", format=".1%"), "change:N"],
     )
     text = base.mark_text(align="left", dx=4, fontSize=11, color=GREY).encode(x="risk:Q", text="change:N")
     return (bars + text).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, data_to)),
         width=460,
         height=16 * len(top),
         description=(
@@ -177,7 +239,8 @@ def ranking_chart(top: pd.DataFrame, title: str, subtitle: str) -> object:
     )
 
 
-def trajectory_chart(traj: pd.DataFrame, title: str, subtitle: str) -> object:
+@carries_date
+def trajectory_chart(traj: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int | None = None) -> object:
     """Backtest risk by year for a few countries (columns ``country``, ``year``, ``model``, ``risk``, ``onset``), onsets marked."""
     lines = (
         alt.Chart()
@@ -185,7 +248,7 @@ def trajectory_chart(traj: pd.DataFrame, title: str, subtitle: str) -> object:
         .encode(
             x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
             y=alt.Y("risk:Q", title="Risk", axis=alt.Axis(format="%")),
-            color=alt.Color("model:N", title=None, scale=alt.Scale(range=PALETTE[:3]), legend=alt.Legend(**LEGEND)),
+            color=alt.Color("model:N", title=None, scale=model_scale(traj["model"]), legend=alt.Legend(**LEGEND)),
             tooltip=["country:N", alt.Tooltip("year:Q", format="d"), "model:N", alt.Tooltip("risk:Q", format=".1%")],
         )
     )
@@ -200,7 +263,7 @@ def trajectory_chart(traj: pd.DataFrame, title: str, subtitle: str) -> object:
         .properties(width=460, height=110)
         .facet(row=alt.Row("country:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12)))
         .properties(
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to if data_to is not None else year_to(traj["year"]))),
             description=(
                 f"Line charts, one per country ({', '.join(countries)}), of the risk each model gave in the backtest to a new "
                 f"mass killing in each year from {int(traj['year'].min())} to {int(traj['year'].max())}, with dashed lines in "

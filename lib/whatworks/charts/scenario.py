@@ -6,13 +6,16 @@ import altair as alt
 import pandas as pd
 
 from whatworks.analyses.scenario import COUNTRY, FICTIONAL
+from whatworks.charts.dates import carries_date, dated, month_to
 from whatworks.charts.theme import GREY, PALETTE, finding
 
 
-def risk_chart(real_top: pd.DataFrame, fictional: pd.DataFrame, title: str, subtitle: str) -> object:
+@carries_date
+def risk_chart(real_top: pd.DataFrame, fictional: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
     """Bars of a real ranking's top countries with the fictional rounds slotted in where their risk puts them.
 
-    ``real_top``: ``country``, ``risk``; ``fictional``: ``label``, ``risk``, ``rank_among_real``.
+    ``real_top``: ``country``, ``risk``; ``fictional``: ``label``, ``risk``, ``rank_among_real``; ``data_to``:
+    the year of the real countries' data.
     """
     real = real_top.assign(kind="real country", label=real_top["country"])[["label", "risk", "kind"]]
     fict = fictional.assign(kind=f"{COUNTRY} ({FICTIONAL})")[["label", "risk", "kind"]]
@@ -31,7 +34,7 @@ def risk_chart(real_top: pd.DataFrame, fictional: pd.DataFrame, title: str, subt
     )
     ranks = ", ".join(f"{r.label}: {r.risk:.1%}, rank {r.rank_among_real}" for r in fictional.itertuples())
     return bars.properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, data_to)),
         width=420,
         height=14 * len(data),
         description=(
@@ -53,10 +56,12 @@ EVENT_LABELS = {
 }
 
 
+@carries_date
 def timeline_chart(events: pd.DataFrame, rounds: dict[str, str], title: str, subtitle: str) -> object:
     """Events by date and type (size: deaths), with a dashed line at the start of each round.
 
-    ``events``: tidy frame of the ``events`` schema; ``rounds``: ISO date -> label.
+    ``events``: tidy frame of the ``events`` schema; ``rounds``: ISO date -> label. The subtitle ends with
+    the month of the last event; month labels are thinned so that they never touch.
     """
     ev = events.assign(
         date=pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d"),
@@ -69,7 +74,7 @@ def timeline_chart(events: pd.DataFrame, rounds: dict[str, str], title: str, sub
         alt.Chart(ev)
         .mark_circle(opacity=0.8, stroke="black", strokeWidth=0.5)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, labelSeparation=12, tickCount=6)),
             y=alt.Y("type:N", sort=types, title=None),
             size=alt.Size("deaths_shown:Q", title="Deaths", scale=alt.Scale(range=[40, 600])),
             color=alt.Color("type:N", sort=types, legend=None, scale=alt.Scale(range=PALETTE)),
@@ -83,7 +88,7 @@ def timeline_chart(events: pd.DataFrame, rounds: dict[str, str], title: str, sub
     )
     n_dead = int(ev["deaths_shown"].sum())
     return (rules + text + points).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, f"{month_to(events['date'])} ({FICTIONAL.lower()})")),
         width=600,
         height=40 * len(types) + 30,
         description=(
@@ -94,8 +99,12 @@ def timeline_chart(events: pd.DataFrame, rounds: dict[str, str], title: str, sub
     )
 
 
-def indicator_chart(comparison: pd.DataFrame, title: str, subtitle: str, peers_label: str) -> object:
-    """Dot plot per indicator: the fictional value, the median of all real countries and of the peers."""
+@carries_date
+def indicator_chart(comparison: pd.DataFrame, title: str, subtitle: str, peers_label: str, *, data_to: str | int) -> object:
+    """Dot plot per indicator: the fictional value, the median of all real countries and of the peers.
+
+    ``data_to``: the year of the real countries' indices.
+    """
     long = comparison.melt(
         id_vars=["indicator", "higher_is"],
         value_vars=["fictional", "median_all", "median_peers"],
@@ -126,7 +135,7 @@ def indicator_chart(comparison: pd.DataFrame, title: str, subtitle: str, peers_l
             tooltip=["indicator:N", "what:N", alt.Tooltip("value:Q", format=".2f")],
         )
         .properties(
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to)),
             width=440,
             height=36 * comparison["indicator"].nunique(),
             description=(

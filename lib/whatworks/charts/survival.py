@@ -8,9 +8,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from whatworks.charts.dates import carries_date, dated
 from whatworks.charts.theme import PALETTE, finding
 
 
+@carries_date
 def km_chart(
     curves: pd.DataFrame,
     title: str,
@@ -19,18 +21,29 @@ def km_chart(
     colors: Sequence[str] | None = None,
     facet_columns: int | None = None,
     max_years: int | None = None,
+    *,
+    data_to: str | int,
 ) -> alt.Chart | alt.FacetChart:
     """Kaplan-Meier step curves with shaded intervals, from :func:`km_curves`.
 
     The y axis is the share of episodes still under way; the dashed line marks
     one half (where a curve crosses it is the median). With ``facet_columns``,
-    each group gets its own small panel instead of sharing one.
+    each group gets its own small panel instead of sharing one; a panel in which no episode has ended
+    yet says so. ``data_to``: the last year of the episode list (episodes still under way are censored there).
     """
     groups = list(dict.fromkeys(curves["group"]))
     palette = list(colors) if colors is not None else PALETTE
     scale = alt.Scale(domain=groups, range=palette[: len(groups)] if len(groups) <= len(palette) else alt.Undefined)
     horizon = int(max_years if max_years is not None else curves["years"].max())
-    data = curves[curves["years"] <= horizon]
+    data = curves[curves["years"] <= horizon].copy()
+    # A group in which nothing has ended draws a flat line at 100%: say so in the panel.
+    ended = data.groupby("group")["ended"].transform("sum")
+    size = data.groupby("group")["at_risk"].transform("max")
+    first = ~data["group"].duplicated()
+    data["note"] = [
+        f"none of its {int(n)} {'episode has' if n == 1 else 'episodes have'} ended yet" if f and e == 0 else ""
+        for f, e, n in zip(first, ended, size, strict=True)
+    ]
     x = alt.X("years:Q", title="Years since the episode began", scale=alt.Scale(domain=[0, horizon], nice=False))
     y = alt.Y("still_ongoing:Q", title="Share still under way", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
     legend = alt.Legend(orient="top", labelLimit=400, symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3)
@@ -50,13 +63,19 @@ def km_chart(
     line = base.mark_line(interpolate="step-after").encode(x=x, y=y, color=color)
     points = base.mark_point(size=60, opacity=0).encode(x=x, y=y, color=color, tooltip=tooltip)
     half = base.mark_rule(strokeDash=[4, 4], color="#6b6b6b").encode(y=alt.datum(0.5))
+    note = (
+        base.mark_text(align="left", baseline="top", fontSize=11, color="#6b6b6b", lineBreak="\n")
+        .encode(x=alt.value(4), y=alt.value(78), text="note:N")
+        .transform_filter("datum.note != ''")
+    )
     if facet_columns:
-        layered = alt.layer(band, line, points, half).properties(width=180, height=130)
+        data["note"] = data["note"].str.replace(" ended", "\nended", regex=False)
+        layered = alt.layer(band, line, points, half, note).properties(width=180, height=130)
         chart: Any = alt.layer(layered, data=data).facet(
             facet=alt.Facet("group:N", title=None, sort=groups, header=alt.Header(labelFontSize=12, labelFontWeight=600)),
             columns=facet_columns,
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to)),
         )
     else:
-        chart = alt.layer(band, line, points, half, data=data, title=finding(title, subtitle)).properties(width=620, height=320)
+        chart = alt.layer(band, line, points, half, data=data, title=finding(title, dated(subtitle, data_to))).properties(width=620, height=320)
     return chart.properties(description=description)

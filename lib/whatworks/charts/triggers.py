@@ -5,13 +5,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from whatworks.charts.dates import carries_date, dated
 from whatworks.charts.theme import GREY, PALETTE, finding
 
 
-def event_study_chart(study: pd.DataFrame, title: str, subtitle: str, event_label: str = "after a coup or attempt") -> object:
+@carries_date
+def event_study_chart(study: pd.DataFrame, title: str, subtitle: str, event_label: str = "after a coup or attempt", *, data_to: str | int) -> object:
     """Onset rate by year relative to the event, with intervals, against the matched comparison.
 
-    ``study`` has the columns of :func:`event_study` plus ``panel`` (one facet per value).
+    ``study`` has the columns of :func:`event_study` plus ``panel`` (one facet per value); ``data_to``: the
+    last year of the events and onsets (the frame counts years relative to the event).
     """
     d = study[["panel", "k", "events", "onsets", "rate", "rate_low", "rate_high", "expected"]].reset_index(drop=True)
     panels = list(dict.fromkeys(d["panel"]))
@@ -43,7 +46,7 @@ def event_study_chart(study: pd.DataFrame, title: str, subtitle: str, event_labe
         .facet(column=alt.Column("panel:N", title=None, sort=panels, header=alt.Header(labelFontSize=12, labelAlign="left", labelAnchor="start")))
         .resolve_scale(y="shared")
         .properties(
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to)),
             description=(
                 f"Dot-and-interval charts, one per panel ({'; '.join(panels)}), of the share of country-years with a new mass killing "
                 f"in each year from {int(d['k'].min())} to {int(d['k'].max())} relative to the event ({event_label}), in blue with "
@@ -55,13 +58,17 @@ def event_study_chart(study: pd.DataFrame, title: str, subtitle: str, event_labe
     )
 
 
-def polling_profile_chart(profile: pd.DataFrame, title: str, subtitle: str) -> object:
-    """Deaths by month relative to the polling day, stacked by phase (from :func:`monthly_profile`)."""
+@carries_date
+def polling_profile_chart(profile: pd.DataFrame, title: str, subtitle: str, *, data_to: str | int) -> object:
+    """Deaths by month relative to the polling day, stacked by phase (from :func:`monthly_profile`).
+
+    ``data_to``: the last year of the electoral-violence data (the frame counts months relative to the vote).
+    """
     order = ["before", "polling day", "after"]
     d = profile.assign(order=profile["phase"].map({p: i for i, p in enumerate(order)}))
     tot = d.groupby("month")["deaths"].sum()
     return (
-        alt.Chart(d, title=finding(title, subtitle))
+        alt.Chart(d, title=finding(title, dated(subtitle, data_to)))
         .mark_bar()
         .encode(
             x=alt.X("month:O", title="Months from the month of the polling day", axis=alt.Axis(labelAngle=0)),

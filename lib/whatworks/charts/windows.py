@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
 from whatworks.analyses.windows import EVENT_LABELS, EVENT_TYPES
+from whatworks.charts.dates import carries_date, dated, year_to
+from whatworks.charts.risk import model_colour
 from whatworks.charts.theme import GREY, PALETTE, finding
 
 
-def lead_time_chart(dist: pd.DataFrame, title: str, subtitle: str, k: int = 30) -> object:
-    """Bar chart of onsets by years of warning (from :func:`lead_distribution`), censored runs shaded apart."""
+@carries_date
+def lead_time_chart(dist: pd.DataFrame, title: str, subtitle: str, k: int = 30, *, data_to: str | int) -> object:
+    """Bar chart of onsets by years of warning (from :func:`lead_distribution`), censored runs shaded apart.
+
+    ``data_to``: the last year of the backtest.
+    """
     order = dist.drop_duplicates("lead").sort_values("lead")["label"].tolist()
     total = int(dist["onsets"].sum())
     none = int(dist.loc[dist["lead"] == 0, "onsets"].sum())
@@ -36,7 +44,7 @@ def lead_time_chart(dist: pd.DataFrame, title: str, subtitle: str, k: int = 30) 
             tooltip=[alt.Tooltip("label:O", title="years of warning"), alt.Tooltip("censored:N", title="run"), "onsets:Q"],
         )
         .properties(
-            title=finding(title, subtitle),
+            title=finding(title, dated(subtitle, data_to)),
             width=460,
             height=260,
             description=(
@@ -48,12 +56,24 @@ def lead_time_chart(dist: pd.DataFrame, title: str, subtitle: str, k: int = 30) 
     )
 
 
-def country_chart(frames: dict[str, pd.DataFrame], country: str, years: tuple[int, int], title: str, subtitle: str, k: int = 30) -> object:
+@carries_date
+def country_chart(
+    frames: dict[str, pd.DataFrame],
+    country: str,
+    years: tuple[int, int],
+    title: str,
+    subtitle: str,
+    k: int = 30,
+    *,
+    model: str = "best",
+    data_to: str | int | None = None,
+) -> object:
     """Risk, triggers and battle deaths over the same years for one country, in three panels sharing the x axis.
 
-    Top: backtest risk (line), years in the top ``k`` shaded. Middle: dated
-    events by type. Bottom: battle deaths per year. Dashed lines mark onsets of
-    mass killing in every panel.
+    Top: backtest risk of ``model`` (line, in the model's colour), years in the top ``k`` shaded. Middle:
+    dated events by type, with the number of events written above a year that has more than one of a
+    type (markers of the same months overlap). Bottom: battle deaths per year. Dashed lines mark onsets of
+    mass killing in every panel. ``data_to``: the last year of the data (default: the last year drawn).
     """
     lo, hi = years
     xscale = alt.Scale(domain=[lo - 0.5, hi + 1], nice=False, padding=0)  # no extra padding for bars: the panels stay aligned
@@ -76,14 +96,14 @@ def country_chart(frames: dict[str, pd.DataFrame], country: str, years: tuple[in
     first = int(risk["year"].min()) if len(risk) else lo
     shade = (
         alt.Chart(risk[risk["top"]])
-        .mark_rect(color=PALETTE[1], opacity=0.25)
+        .mark_rect(color=GREY, opacity=0.15)
         .encode(
             x=alt.X("x0:Q", scale=xscale, axis=xaxis), x2="x1:Q", tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:Q", title="rank")]
         )
     )
     line = (
         alt.Chart(risk)
-        .mark_line(point=True, color=PALETTE[0])
+        .mark_line(point=alt.OverlayMarkDef(color=model_colour(model)), color=model_colour(model))
         .encode(
             x=alt.X("year:Q", scale=xscale, axis=xaxis),
             y=alt.Y("risk:Q", title="Risk (backtest)", axis=alt.Axis(format="%")),
@@ -115,7 +135,18 @@ def country_chart(frames: dict[str, pd.DataFrame], country: str, years: tuple[in
             tooltip=tips,
         )
     )
-    mid_panel = alt.layer(points, rule).properties(width=width, height=max(40, 28 * len(present)), title=alt.TitleParams("Events", fontSize=13))
+    per_year = ev.assign(year=ev["x"].map(math.floor)).groupby(["year", "label"], as_index=False)["n_events"].sum()
+    per_year = per_year[per_year["n_events"] > 1].assign(xc=lambda d: d["year"] + 0.5, text=lambda d: d["n_events"].astype(int).astype(str))
+    tally = (
+        alt.Chart(per_year)
+        .mark_text(dy=-12, fontSize=10, fontWeight=600, color="#333333")
+        .encode(x=alt.X("xc:Q", scale=xscale, axis=xaxis), y=alt.Y("label:N", sort=labels, scale=alt.Scale(domain=present)), text="text:N")
+    )
+    mid_panel = alt.layer(points, tally, rule).properties(
+        width=width,
+        height=max(48, 34 * len(present)),
+        title=alt.TitleParams("Events (a number: events of that type in the year)", fontSize=13),
+    )
     bars = (
         alt.Chart(frames["deaths"])
         .mark_bar(color=GREY, width=6)
@@ -139,8 +170,10 @@ def country_chart(frames: dict[str, pd.DataFrame], country: str, years: tuple[in
         if len(d)
         else "no battle deaths recorded"
     )
+    drawn = [f["year"] for f in (frames["risk"], frames["deaths"], onsets) if len(f)]
+    last = data_to if data_to is not None else year_to(pd.concat(drawn) if drawn else [hi])
     return alt.vconcat(top_panel, mid_panel, bottom_panel, spacing=12).properties(
-        title=finding(title, subtitle),
+        title=finding(title, dated(subtitle, last)),
         description=(
             f"Three panels for {country}, {lo} to {hi}, sharing the years across. Top: the backtest risk of a new mass killing "
             f"in each year, with the {n_top} of {len(r)} years in which the country was in the top {k} shaded. Middle: dated events "

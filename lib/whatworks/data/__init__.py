@@ -5,6 +5,7 @@ Nothing here imports the analyses, charts or site above it. The loaders are re-e
 practitioner's file in its layout, ``data.load_ewp_predictors("my_panel.csv")``).
 """
 
+from whatworks.data.currency import Coverage, coverage, coverages, current_to
 from whatworks.data.loaders import (
     PathLike,
     load,
@@ -32,6 +33,10 @@ from whatworks.data.loaders import (
 )
 
 __all__ = [
+    "Coverage",
+    "coverage",
+    "coverages",
+    "current_to",
     "PathLike",
     "load",
     "load_battle_deaths",

@@ -16,6 +16,31 @@ LOCAL_SCHEMAS_PATH = DATA_DIR / "schemas.yaml"
 
 TYPES = ("int", "float", "str", "date")
 COLUMN_KEYS = {"type", "description", "nullable", "min", "max", "allowed", "rename", "format"}
+COVERAGE_KEYS = {"columns", "resolution", "first", "last", "basis", "same_as"}
+RESOLUTIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """How to tell the first and last period of a dataset: from its columns, or as stated by a source.
+
+    ``columns`` (computed) names columns of the file (years or dates; ``year`` and ``month``
+    together at month resolution) whose smallest and largest values are the first and last period,
+    at ``resolution``; ``first``/``last`` (stated) give them as text, and ``same_as`` takes the
+    coverage of another dataset, both with ``basis`` saying why.
+    """
+
+    columns: tuple[str, ...] = ()
+    resolution: str = "year"
+    first: str | None = None
+    last: str | None = None
+    basis: str = ""
+    same_as: str | None = None
+
+    @property
+    def computed(self) -> bool:
+        """Whether the coverage is computed from the file (else it is stated)."""
+        return bool(self.columns)
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,7 @@ class Source:
     sheet: str | None = None
     comment: str | None = None
     skiprows: int = 0
+    coverage: CoverageSpec | None = None
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -88,9 +114,36 @@ def _column(name: str, spec: dict[str, Any]) -> Column:
     )
 
 
+def _coverage(name: str, spec: dict[str, Any] | None) -> CoverageSpec | None:
+    if spec is None:
+        return None
+    unknown = set(spec) - COVERAGE_KEYS
+    if unknown:
+        raise ValueError(f"{name}: coverage: unknown keys {sorted(unknown)}")
+    cov = CoverageSpec(
+        columns=tuple(spec.get("columns", ())),
+        resolution=str(spec.get("resolution", "year")),
+        first=None if spec.get("first") is None else str(spec["first"]),
+        last=None if spec.get("last") is None else str(spec["last"]),
+        basis=str(spec.get("basis", "")),
+        same_as=spec.get("same_as"),
+    )
+    if cov.resolution not in RESOLUTIONS:
+        raise ValueError(f"{name}: coverage: resolution must be one of {RESOLUTIONS}, not {cov.resolution!r}")
+    stated = cov.first is not None and cov.last is not None
+    if not cov.computed and not ((stated or cov.same_as) and cov.basis):
+        raise ValueError(f"{name}: coverage needs columns to compute it from, or first and last (or same_as) and the basis they rest on")
+    return cov
+
+
 def _source(name: str, entry: dict[str, Any]) -> Source:
     entry = dict(entry)
+    entry["coverage"] = _coverage(name, entry.get("coverage"))
     cols = tuple(_column(str(c), spec) for c, spec in entry.pop("columns").items())
+    cov = entry["coverage"]
+    missing = [c for c in (cov.columns if cov else ()) if c not in {col.name for col in cols}]
+    if missing:
+        raise ValueError(f"{name}: coverage: columns {missing} are not registered columns")
     return Source(name=name, columns=cols, key=tuple(entry.pop("key", ())), country=dict(entry.pop("country", {})), **entry)
 
 

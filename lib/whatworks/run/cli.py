@@ -131,7 +131,7 @@ PREDICTORS_OPTION = typer.Option("--predictors", help="Your own country-year pan
 @app.command("forecast")
 def forecast_cmd(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write: country, risk, rank.")],
-    model: Annotated[str, MODEL_OPTION] = "best",
+    model: Annotated[str, MODEL_OPTION] = risk.DEFAULT_MODEL,
     from_year: Annotated[int | None, typer.Option("--from-year", help="Year of the predictors to forecast from (default: the panel's last).")] = None,
     predictors: Annotated[Path | None, PREDICTORS_OPTION] = None,
 ) -> None:
@@ -145,7 +145,8 @@ def forecast_cmd(
         year = int(panel["year"].max()) if from_year is None else from_year
         bar.update(task, advance=1, description=f"Fitting '{model}' on data up to {year - 2}")
         try:
-            fitted = risk.fit(panel, model, year - 2)
+            risk.forecast_rows(panel, year)  # says at once if the panel has no usable rows for that year
+            fitted = risk.stored_fit(panel, model, year - 2)
             bar.update(task, advance=1, description=f"Forecasting from {year}")
             result = risk.forecast(panel, model, year, fitted=fitted)
         except DataError as exc:
@@ -161,7 +162,7 @@ def forecast_cmd(
 @app.command("backtest")
 def backtest_cmd(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write: country, year, onset, risk, rank.")],
-    model: Annotated[str, MODEL_OPTION] = "best",
+    model: Annotated[str, MODEL_OPTION] = risk.DEFAULT_MODEL,
     predictors: Annotated[Path | None, PREDICTORS_OPTION] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Training windows fitted at once (processes).")] = 2,
 ) -> None:

@@ -232,6 +232,9 @@ def _directive(name: str, argument: str, content: str, ctx: _Context) -> str:
         if "dropdown" in classes:
             return f'<details class="ww-admonition {kind}"><summary>{_inline(title, ctx)}</summary>{inner}</details>'
         return f'<div class="ww-admonition {kind}"><p class="ww-admonition-title">{_inline(title, ctx)}</p>{inner}</div>'
+    if name in ("glue", "glue:any", "glue:md"):  # a glued block, such as a chapter's key findings: its text, as Markdown
+        value = ctx.glue.get(argument)
+        return render_markdown(value, ctx) if value is not None else f"<p><strong>[{html.escape(argument)}: not computed]</strong></p>"
     if name == "glossary":
         return render_markdown(body, ctx)
     if name in ("code-block", "code", "sourcecode"):

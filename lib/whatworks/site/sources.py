@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docutils.nodes import make_id
 
+from whatworks.data.currency import coverage
 from whatworks.data.registry import Source, sources
 
 
@@ -12,10 +13,11 @@ def _cell(text: object) -> str:
 
 
 def sources_table() -> str:
-    """A Markdown table of every registered dataset: name, publisher, licence."""
-    lines = ["| Dataset | Publisher | Licence |", "|---|---|---|"]
+    """A Markdown table of every registered dataset: name, the period it covers, publisher, licence."""
+    lines = ["| Dataset | Covers | Publisher | Licence |", "|---|---|---|---|"]
     for src in sources().values():
-        lines.append(f"| [{_cell(src.title)}](#{make_id(src.title)}) | {_cell(src.publisher)} | {_cell(src.licence)} |")
+        span = coverage(src.name).span
+        lines.append(f"| [{_cell(src.title)}](#{make_id(src.title)}) | {_cell(span)} | {_cell(src.publisher)} | {_cell(src.licence)} |")
     return "\n".join(lines)
 
 
@@ -32,6 +34,7 @@ def source_section(src: Source) -> str:
             src.description,
             "",
             f"- **Name in the book:** `{src.name}` (file `{src.file}`, {src.size:,} bytes)",
+            f"- **Covers:** {coverage(src.name).span} ({coverage(src.name).basis}); current to {coverage(src.name).last}",
             f"- **Publisher:** {src.publisher}",
             f"- **Licence:** {src.licence}",
             f"- **Cite as:** {src.citation}",

@@ -21,6 +21,7 @@ import nbformat
 import vl_convert as vlc
 from myst_nb.core import render
 from myst_nb.core.utils import coalesce_streams
+from myst_nb.ext.glue.utils import PendingGlueReference
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -31,6 +32,7 @@ from whatworks.charts.assets import CSS, VL_VERSION, bundle_name, bundle_text, d
 from whatworks.data.fetch import fetch_all
 from whatworks.paths import ROOT
 from whatworks.run.params import is_notebook, read_notebook
+from whatworks.site.citation import configure as configure_citation
 from whatworks.site.reader import SEARCH_BUTTON, SITE_CSS, SITE_JS, FoldCode, depart_fold, visit_fold
 from whatworks.site.slim import slim_site
 
@@ -102,8 +104,28 @@ def _invalidate_stale_cache(app: Sphinx, config: Any) -> None:
 
 
 def _outdated(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """After a change of inputs, have Sphinx re-read every page so that notebooks re-execute."""
-    return sorted(env.found_docs) if getattr(app, "_whatworks_inputs_changed", False) else []
+    """After a change of inputs, have Sphinx re-read every page so that notebooks re-execute; otherwise re-read the pages
+    that paste another page's glue (the book in brief) when that page is re-read, so that they never show old figures."""
+    if getattr(app, "_whatworks_inputs_changed", False):
+        return sorted(env.found_docs)
+    return glue_dependents(getattr(env, "whatworks_glue_sources", {}), added | changed | removed)
+
+
+def glue_dependents(sources: dict[str, set[str]], rereading: set[str]) -> list[str]:
+    """The pages that paste glue from one of the pages in ``rereading`` (``sources``: page -> the pages it pastes from)."""
+    return sorted(doc for doc, froms in sources.items() if froms & rereading and doc not in rereading)
+
+
+def _note_glue_sources(app: Sphinx, doctree: Any) -> None:
+    """Record which pages the page just read pastes glue from (myst-nb's ``{glue}`` with ``:doc:``), for :func:`_outdated`."""
+    env = app.env
+    sources = getattr(env, "whatworks_glue_sources", {})
+    froms = {node.refdoc for node in doctree.findall(PendingGlueReference)}
+    if froms:
+        sources[env.docname] = froms
+    else:
+        sources.pop(env.docname, None)
+    env.whatworks_glue_sources = sources  # type: ignore[attr-defined]
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -197,8 +219,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FoldCode)
     app.add_node(HideCodeCellNode, override=True, html=(visit_fold, depart_fold))
     app.connect("config-inited", _invalidate_stale_cache)
+    app.connect("config-inited", configure_citation)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-read", _note_glue_sources)
     app.connect("build-finished", _build_finished)
     app.connect("html-page-context", _page_context, priority=900)
 

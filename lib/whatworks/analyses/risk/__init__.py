@@ -27,6 +27,11 @@ Six models are registered in :data:`MODELS`:
     the models' forecasts into a register and scores them once the outcomes
     are in.
 
+``best_calibrated`` is the book's default (:data:`DEFAULT_MODEL`): every risk
+figure of the book comes from it, and the commands use it unless told
+otherwise. :func:`stored_fit` fits a model the way the chapters do, taking a
+recalibration's history from the stored backtest.
+
 The training rows for a model fitted on data up to year ``T`` are the
 country-years up to ``T`` with every predictor and every outcome present
 (``mk_onset_1or2`` of year ``T`` needs the onsets of ``T+1`` and ``T+2``, so a
@@ -48,6 +53,7 @@ from whatworks.analyses.risk.backtesting import (
     calibrated_forecasts,
     combine_forecasts,
     stored_backtest_forecasts,
+    stored_fit,
     two_year_view,
 )
 from whatworks.analyses.risk.calibration import (
@@ -76,6 +82,7 @@ from whatworks.analyses.risk.glmnet import (
     glmnet_path_length,
 )
 from whatworks.analyses.risk.models import (
+    DEFAULT_MODEL,
     MODEL_LABELS,
     MODELS,
     AverageFit,
@@ -125,6 +132,7 @@ from whatworks.analyses.risk.scores import (
     calibration_scores,
     logit,
     metrics,
+    missed_onsets,
     overlap_top,
     per_year_recall,
     pr_auc,
@@ -137,6 +145,9 @@ from whatworks.analyses.risk.trees import (
 )
 
 __all__ = [
+    "DEFAULT_MODEL",
+    "missed_onsets",
+    "stored_fit",
     "AverageFit",
     "BACKTEST_FIRST",
     "BACKTEST_LAST",

@@ -13,8 +13,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from whatworks.analyses.risk.calibration import Recalibrated, first_training_year, recalibrate_forecasts
-from whatworks.analyses.risk.models import MODELS, Model, get_model, rank_desc
+from whatworks.analyses.risk.calibration import (
+    CalibratedFit,
+    Recalibrated,
+    first_training_year,
+    history_years,
+    recalibrate_forecasts,
+    recalibrations,
+)
+from whatworks.analyses.risk.models import DEFAULT_MODEL, MODELS, Fitted, Model, fit, get_model, rank_desc
 from whatworks.analyses.risk.panel import (
     BACKTEST_FIRST,
     BACKTEST_LAST,
@@ -43,7 +50,7 @@ def _one_window(panel: pd.DataFrame, model: Model, last_train_year: int) -> pd.D
 
 def backtest_forecasts(
     panel: pd.DataFrame,
-    model: str | Model = "best",
+    model: str | Model = DEFAULT_MODEL,
     first: int = BACKTEST_FIRST,
     last: int = BACKTEST_LAST,
     n_jobs: int = 1,
@@ -144,7 +151,7 @@ def _fingerprint(panel: pd.DataFrame, model: Model, last_train_year: int) -> str
 
 def stored_backtest_forecasts(
     panel: pd.DataFrame,
-    model: str | Model = "best",
+    model: str | Model = DEFAULT_MODEL,
     first: int = BACKTEST_FIRST,
     last: int = BACKTEST_LAST,
     n_jobs: int = 1,
@@ -185,6 +192,34 @@ def stored_backtest_forecasts(
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, paths[t])
     return pd.concat([stored.get(t, fresh.get(t)) for t in years], ignore_index=True)
+
+
+def stored_fit(panel: pd.DataFrame, model: str | Model = DEFAULT_MODEL, last_year: int | None = None, n_jobs: int = 1) -> Fitted:
+    """``model`` fitted on the complete country-years up to ``last_year`` (default: the panel's last year minus two).
+
+    The same fit as :func:`~whatworks.analyses.risk.models.fit`, but a
+    recalibrated model takes the out-of-sample forecasts its recalibration is
+    fitted on from the stored backtest of its base model
+    (:func:`stored_backtest_forecasts`) instead of refitting the base model on
+    ten inner windows: the base model is fitted once, on the rows up to
+    ``last_year``, and its risks are shifted as :func:`calibrated_forecasts`
+    shifts a backtest's.
+    """
+    m = get_model(model)
+    last = int(panel["year"].max()) - 2 if last_year is None else last_year
+    if not isinstance(m.fit, Recalibrated):
+        return fit(panel, m, last)
+    cal = m.fit
+    data_year = last + 2  # the forecast this fit is for is made from the data of last + 2
+    first = first_training_year(panel, cal.base.predictors)
+    windows = [d - 2 for d in history_years(last, cal.years) if d - 2 >= first]
+    if windows:
+        history = stored_backtest_forecasts(panel, cal.base, min(windows), max(windows), n_jobs)
+        history = history[history["data_year"].isin([w + 2 for w in windows])]
+    else:
+        history = pd.DataFrame(columns=["ewp_name", "data_year", "risk", "rank"])
+    recalibration = recalibrations(history, panel, cal.years, cal.method, [data_year], cal.base.predictors)[data_year]
+    return CalibratedFit(fit(panel, cal.base, last), recalibration)
 
 
 def average_forecasts(*forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -249,7 +284,7 @@ def two_year_view(forecasts: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
 
 def backtest(
     panel: pd.DataFrame,
-    model: str | Model = "best",
+    model: str | Model = DEFAULT_MODEL,
     first: int = BACKTEST_FIRST,
     last: int = BACKTEST_LAST,
     n_jobs: int = 1,

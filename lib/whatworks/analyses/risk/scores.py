@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from whatworks.analyses.risk.panel import PROB_MIN
+from whatworks.errors import require_columns
 from whatworks.stats import clopper_pearson
 
 # Metrics -----------------------------------------------------------------------
@@ -25,6 +26,22 @@ def recall_at(rank: np.ndarray | pd.Series, onset: np.ndarray | pd.Series, k: in
     if w.sum() == 0:
         return float("nan")
     return float((w * (r[y] <= k)).sum() / w.sum())
+
+
+def missed_onsets(view: pd.DataFrame, k: int = 30) -> pd.DataFrame:
+    """The onsets a top-``k`` list missed: the book's one definition of a "missed onset".
+
+    ``view`` is a target-year view (:func:`~whatworks.analyses.risk.backtesting.combine_forecasts`:
+    ``ewp_name``, ``year``, ``onset``, ``rank``, the better of the two ranks the
+    forecasts made before year ``year`` gave the country). An onset is missed
+    when its country's rank for the onset year is worse than ``k``, or it has no
+    rank (no forecast): the onsets :func:`recall_at` counts as not caught, and
+    those with a warning time of 0 (:func:`whatworks.analyses.windows.warning_times`).
+    Returns those rows of ``view``, sorted by year and ``ewp_name``.
+    """
+    require_columns(view, ["ewp_name", "year", "onset", "rank"], "missed_onsets", "view")
+    onsets = view[view["onset"] == 1]
+    return onsets[~(onsets["rank"] <= k)].sort_values(["year", "ewp_name"]).reset_index(drop=True)
 
 
 def roc_auc(onset: np.ndarray | pd.Series, risk: np.ndarray | pd.Series, weights: np.ndarray | None = None) -> float:
