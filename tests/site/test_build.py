@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from whatworks.paths import ROOT
+from whatworks.site.reader import OPT_OUT_KEY, SHOW_CODE
 from whatworks.site.sphinxext import SPHINX_ONLY, inputs_fingerprint
 
 
@@ -52,3 +53,26 @@ def test_fingerprint_ignores_only_sphinx_only_modules(tmp_path: Path) -> None:
     assert inputs_fingerprint(tmp_path) == before
     (tmp_path / "lib/whatworks/charts/theme.py").write_text("b")
     assert inputs_fingerprint(tmp_path) != before
+
+
+def test_code_folds_unless_the_page_opts_out(mirror: Path, tmp_path: Path) -> None:
+    """A code cell is folded behind "Show code"; a page whose front matter sets whatworks-show-code keeps it open."""
+    conf = 'extensions = ["myst_nb", "whatworks.site.sphinxext"]\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n'
+    (tmp_path / "conf.py").write_text(conf)
+    head = "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  name: python3\n  display_name: Python 3\n"
+    cell = "\n```{code-cell} ipython3\nprint(1)\n```\n"
+    (tmp_path / "index.md").write_text("# Index\n\n```{toctree}\nfolded\nopen\n```\n")
+    (tmp_path / "folded.md").write_text(f"{head}---\n\n# Folded\n{cell}")
+    (tmp_path / "open.md").write_text(f"{head}{OPT_OUT_KEY}: true\n---\n\n# Open\n{cell}")
+    out = tmp_path / "_build" / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path), str(out)],
+        env={**os.environ, "WHATWORKS_DATA_MIRROR": str(mirror)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    folded, opened = ((out / f"{n}.html").read_text(encoding="utf-8") for n in ("folded", "open"))
+    assert '<details class="admonition hide above-input">' in folded and SHOW_CODE in folded
+    assert "admonition hide" not in opened and "print" in opened
