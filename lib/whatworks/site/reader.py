@@ -108,6 +108,8 @@ html[data-theme="dark"] .ww-scroll-box::after { background: linear-gradient(to l
 /* Long text in table cells wraps instead of widening the table. */
 article.bd-article table td, article.bd-article table th { white-space: normal; overflow-wrap: break-word; }
 article.bd-article table td { max-width: 28rem; }
+/* Links in boxes (exercises, notes: light blue #ecf3ff) fall short of AA in the theme's link blue: a darker blue. */
+html[data-theme="light"] :is(.admonition, div.exercise, div.solution) a:not(.headerlink) { color: #0b57c2; }
 /* Dark mode. The theme puts HTML outputs (charts, the data-sources entries) on a light card (#ced6dd) but
    leaves captions, headings and links in its dark-mode colours, unreadable there (axe: color-contrast). */
 html[data-theme="dark"] .bd-content div.cell_output .text_html figure.whatworks-chart .whatworks-chart-caption { color: #2b3340; }
