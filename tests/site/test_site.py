@@ -1,77 +1,29 @@
 """The built site as readers meet it: offline, accessible, light, served from a sub-path.
 
-Every page is served from 127.0.0.1 under /whatworks/ (as on a project site) and opened in
-headless Chromium with every non-local request blocked. Run ``./book build`` first
+Every page is served from 127.0.0.1 under /whatworks/ (as on a project site, conftest.py) and opened in
+headless Chromium with every non-local request blocked; accessibility is checked with axe-core at the
+pinned version (whatworks.site.browser.AXE_VERSION, installed by `npm ci`). Run ``./book build`` first
 (``./book test`` does). Screenshots (desktop and phone), the page-weight table and the
 accessibility findings go to test-output/.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.site.conftest import SITE, pages
 from whatworks.paths import ROOT
-from whatworks.site.browser import CHROMIUM_FLAGS, LOCAL_HOSTS, NOT_FOUND, find_chromium
+from whatworks.site.browser import LOCAL_HOSTS, run_axe
 
-SITE = ROOT / "_build" / "html"
 OUT = ROOT / "test-output"
 SHOTS = OUT / "screenshots"
-PREFIX = "/whatworks/"
 TEXT_PAGE_BUDGET = 600_000
 CHART_PAGE_BUDGET = 1_500_000
 WEIGHTS: dict[str, tuple[int, int, int]] = {}
-
-
-def chromium_path() -> str:
-    return find_chromium() or pytest.fail(NOT_FOUND)
-
-
-def pages() -> list[Path]:
-    if not (SITE / "index.html").exists():
-        return []
-    skip = {"genindex.html"}
-    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts and p.name not in skip)
-
-
-class _SubPath(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under PREFIX only, as a project page on a static host would."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
-            return str(SITE / "__outside_the_site__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    if not (SITE / "index.html").exists():
-        pytest.fail("the site is not built: run ./book build")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPath, directory=str(SITE)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def visit(browser, url: str, shot: Path, width: int = 1280, axe: bool = False) -> dict[str, object]:
@@ -119,10 +71,7 @@ def visit(browser, url: str, shot: Path, width: int = 1280, axe: bool = False) -
     blocked_before, errors_before = list(blocked), list(errors)
     violations = []
     if axe:
-        from axe_playwright_python.sync_playwright import Axe
-
-        results = Axe().run(page)
-        violations = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        violations = run_axe(page)
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
     ctx.close()

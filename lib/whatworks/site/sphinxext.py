@@ -5,6 +5,8 @@
   site's ``_static/``, and adds it only to pages that have charts.
 - Verifies every registered data file before any notebook runs, so a corrupted
   or missing file stops the build with an error naming that file.
+- Makes the pages readable for policy readers (:mod:`whatworks.site.reader`): code folded,
+  wide boxes scrolling with a cue, print without code, a search button whose name is its label.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import vl_convert as vlc
 from myst_nb.core import render
 from myst_nb.core.utils import coalesce_streams
 from myst_nb.ext.glue.utils import PendingGlueReference
+from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -30,6 +33,7 @@ from whatworks.data.fetch import fetch_all
 from whatworks.paths import ROOT
 from whatworks.run.params import is_notebook, read_notebook
 from whatworks.site.citation import configure as configure_citation
+from whatworks.site.reader import SEARCH_BUTTON, SITE_CSS, SITE_JS, FoldCode, depart_fold, visit_fold
 from whatworks.site.slim import slim_site
 
 logger = logging.getLogger(__name__)
@@ -44,9 +48,19 @@ def _write_static(app: Sphinx) -> None:
     if not target.exists() or not stamp.exists() or stamp.read_text() != version:
         target.write_text(bundle_text(), encoding="utf-8")
         stamp.write_text(version)
-    (folder / "whatworks.css").write_text(CSS, encoding="utf-8")
+    (folder / "whatworks.css").write_text(CSS + SITE_CSS, encoding="utf-8")
+    (folder / "whatworks-site.js").write_text(SITE_JS, encoding="utf-8")
     app.config.html_static_path.append(str(folder))
     app.add_css_file("whatworks.css")
+    app.add_js_file("whatworks-site.js", loading_method="defer")
+
+
+def _add_templates(app: Sphinx, config: Any) -> None:
+    """Put the book's template overrides (the search button) before the theme's own."""
+    folder = Path(app.outdir).parent / "whatworks_templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "search-button-field.html").write_text(SEARCH_BUTTON, encoding="utf-8")
+    config.templates_path.insert(0, str(folder))
 
 
 def _check_data(app: Sphinx) -> None:
@@ -56,10 +70,18 @@ def _check_data(app: Sphinx) -> None:
         raise ExtensionError(f"{len(failed)} data file(s) failed verification:\n{detail}")
 
 
+#: Modules that run only inside Sphinx, never in a chapter's kernel: a change to them re-renders pages
+#: but cannot change an output, so it does not empty the notebook cache (tests/site/test_build.py checks
+#: that no chapter imports them).
+SPHINX_ONLY = ("site/sphinxext.py", "site/reader.py", "site/slim.py")
+
+
 def inputs_fingerprint(root: Path | None = None) -> str:
-    """Hash of everything notebooks depend on besides their own code: the package, data and pins."""
+    """Hash of everything notebooks depend on besides their own code: the package (not its Sphinx-only modules), data, pins."""
     root = root or ROOT
-    files = sorted([*(root / "lib" / "whatworks").rglob("*.py"), *(root / "data").glob("*"), root / "requirements.txt"])
+    package = root / "lib" / "whatworks"
+    code = [f for f in package.rglob("*.py") if f.relative_to(package).as_posix() not in SPHINX_ONLY]
+    files = sorted([*code, *(root / "data").glob("*"), root / "requirements.txt"])
     digest = hashlib.sha256()
     for f in files:
         if f.is_file():
@@ -191,6 +213,11 @@ def add_ipynb_download(app: Any, pagename: str, templatename: str, context: dict
 
 def setup(app: Sphinx) -> dict[str, Any]:
     render.coalesce_streams = merge_streams_in_place
+    # Pages about code, whose code cells stay open (beside those whose front matter says so).
+    app.add_config_value("whatworks_code_pages", [], "env", [list])
+    app.connect("config-inited", _add_templates)
+    app.add_post_transform(FoldCode)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_fold, depart_fold))
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("config-inited", configure_citation)
     app.connect("builder-inited", _builder_inited)
