@@ -287,6 +287,10 @@ def print_page(browser: Any, url: str, target: Path, code: bool = False) -> dict
         raise RuntimeError(f"{url}: charts not drawn: {failed}")
     charts = page.evaluate(CHARTS_TO_IMAGES, CHART_SCALE)
     page.add_style_tag(content=PRINT_CSS if code else PRINT_CSS + NO_CODE_CSS)
+    if code:  # the site folds code cells and its print style hides them: open them and ask the print style to keep them
+        page.evaluate(
+            "document.documentElement.classList.add('whatworks-print-code');document.querySelectorAll('details.hide').forEach(d => d.open = true)"
+        )
     page.emulate_media(media="print")
     title = page.evaluate(TITLE)
     headings = page.eval_on_selector_all("article :is(h1, h2, h3, h4)", f"hs => hs.map({HEADING_TEXT})")

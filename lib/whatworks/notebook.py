@@ -21,7 +21,7 @@ from myst_nb import glue
 
 from whatworks import charts, data, stats
 from whatworks.analyses import council, episodes, evidence, health_attacks, key_findings, resilience, risk, scenario, survival, triggers, windows
-from whatworks.charts.tables import show_table
+from whatworks.charts.tables import show_message, show_table
 from whatworks.data import countries
 from whatworks.errors import DataError
 from whatworks.text import and_join, count_noun, lower_first, pct, pct_range, with_interval
@@ -49,6 +49,7 @@ __all__ = [
     "risk",
     "scenario",
     "setup",
+    "show_message",
     "show_table",
     "stats",
     "survival",

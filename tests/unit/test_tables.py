@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from whatworks.charts.tables import RAW_MISSING, Table, currency, show_table
+from whatworks.charts.tables import RAW_MISSING, Table, currency, show_message, show_table
 
 
 def frame() -> pd.DataFrame:
@@ -126,3 +126,11 @@ def test_currency_line() -> None:
 def test_empty_table() -> None:
     t = show_table(frame().iloc[:0], {"country": "Country"}, caption="Nothing")
     assert "(no rows)" in repr(t) and "<tbody></tbody>" in t.to_html()
+
+
+def test_message_shows_its_text_escaped_and_refuses_an_empty_one() -> None:
+    m = show_message("The file is refused", "row 2: <b>date</b> is empty")
+    assert "<strong>The file is refused</strong>" in m._repr_html_() and "&lt;b&gt;date&lt;/b&gt;" in m._repr_html_()
+    assert "<pre" not in m._repr_html_() and repr(m).startswith("The file is refused\n")
+    with pytest.raises(ValueError, match="must both say something"):
+        show_message("Refused", "  ")

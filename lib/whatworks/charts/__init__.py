@@ -21,10 +21,11 @@ from whatworks.charts import (
     triggers,
     windows,
 )
-from whatworks.charts.tables import Table, show_table
+from whatworks.charts.tables import Message, Table, show_message, show_table
 from whatworks.charts.theme import FONT, GREY, PALETTE, RENDERER, THEME, VEGALITE_MIME, chart_html, chart_id, finding, lighten, setup, theme
 
 __all__ = [
+    "Message",
     "FONT",
     "GREY",
     "PALETTE",
@@ -45,6 +46,7 @@ __all__ = [
     "risk",
     "scenario",
     "setup",
+    "show_message",
     "show_table",
     "survival",
     "tables",

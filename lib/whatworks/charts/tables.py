@@ -179,3 +179,32 @@ def _format(value: object, name: str, fmt: Format | None, missing: str, fraction
     if text.strip() in RAW_MISSING:
         raise ValueError(f"table {caption!r}: column {name!r} would show {text!r}; say what a missing value means with missing=")
     return text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message a reader is meant to read (e.g. the error a check gives), shown as a quoted box, not as printed code output."""
+
+    title: str
+    text: str
+
+    def to_html(self) -> str:
+        """The message as an HTML fragment: a bold title and the text, wrapped, in a bordered box."""
+        return (
+            '<div class="ww-message" role="note" style="border-left:4px solid currentColor;padding:0.4em 0.9em;margin:0.5em 0 1em 0">'
+            f'<p style="margin:0 0 0.3em 0"><strong>{html.escape(self.title)}</strong></p>'
+            f'<p style="margin:0;white-space:pre-line;overflow-wrap:anywhere">{html.escape(self.text)}</p></div>'
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"{self.title}\n{self.text}"
+
+
+def show_message(title: str, text: str) -> Message:
+    """A message for readers (title and text); empty text is refused, as a message that says nothing would be a defect."""
+    if not title.strip() or not text.strip():
+        raise ValueError("show_message: the title and the text must both say something")
+    return Message(title.strip(), text.strip())
