@@ -29,6 +29,16 @@ def test_framework_of_analysis() -> None:
     assert set(foa.loc[foa["number"] > 8, "scope"]) == {"genocide", "crimes against humanity", "war crimes"}
 
 
+def test_row_without_as_of_date_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "facts.csv").write_text("fact,source,as_of\nsomething,a book,2026-11-25\nother,a page,\nlater,a page,2999-01-01\n")
+    monkeypatch.setattr("whatworks.data.loaders.DATA_DIR", tmp_path)
+    with pytest.raises(DataError, match=r"column 'as_of': rows \[3, 4\] have no date"):
+        load_facts("facts")
+    (tmp_path / "facts.csv").write_text("fact,source\nsomething,\n")
+    with pytest.raises(DataError, match=r"rows \[2\] have no source; no as-of column"):
+        load_facts("facts")
+
+
 def test_row_without_source_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "facts.csv").write_text("fact,source\nsomething,a book\nother,\n")
     monkeypatch.setattr("whatworks.data.loaders.DATA_DIR", tmp_path)

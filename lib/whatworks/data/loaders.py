@@ -159,8 +159,13 @@ def load_tfap_dictionary(path: PathLike | None = None) -> pd.DataFrame:
 # Hand-compiled facts -----------------------------------------------------------
 
 
+# The column of a fact table that dates each row: when it was compiled or last checked against its source
+# (``status_as_of`` in the elections table, whose rows record what a source said on that date).
+AS_OF_COLUMNS = ("as_of", "status_as_of")
+
+
 def load_facts(name: str, text: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A hand-compiled fact table ``data/NAME.csv``; every row must cite a source.
+    """A hand-compiled fact table ``data/NAME.csv``; every row must cite a source and carry an as-of date.
 
     Columns named in ``text`` are read as text, as written (``8.10`` stays ``8.10``, not the number 8.1).
     """
@@ -169,7 +174,18 @@ def load_facts(name: str, text: tuple[str, ...] = ()) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"source": "string", **dict.fromkeys(text, "string")})
     if "source" not in df.columns:
         raise DataError(f"{path}: fact tables need a 'source' column")
+    problems = []
     empty = df["source"].isna() | df["source"].str.strip().eq("")
     if empty.any():
-        raise DataError(f"{path}: column 'source': rows {[int(i) + 2 for i in df.index[empty][:5]]} have no source")
+        problems.append(f"column 'source': rows {[int(i) + 2 for i in df.index[empty]]} have no source")
+    dated = next((c for c in AS_OF_COLUMNS if c in df.columns), None)
+    if dated is None:
+        problems.append(f"no as-of column ({' or '.join(AS_OF_COLUMNS)}): each row needs the date it was compiled or last checked")
+    else:
+        when = pd.to_datetime(df[dated], format="%Y-%m-%d", errors="coerce")
+        bad = when.isna() | (when > pd.Timestamp.today().normalize())
+        if bad.any():
+            problems.append(f"column {dated!r}: rows {[int(i) + 2 for i in df.index[bad]]} have no date (YYYY-MM-DD, not in the future)")
+    if problems:
+        raise DataError(f"{path}: " + "; ".join(problems))
     return df
