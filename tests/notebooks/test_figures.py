@@ -7,6 +7,7 @@ disagree, naming the pages and their values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import nbformat
@@ -74,3 +75,18 @@ def test_a_disagreement_is_found() -> None:
 @pytest.mark.parametrize("figure", sorted(FIGURES))
 def test_every_figure_is_stated_on_two_pages(figure: str) -> None:
     assert len({c for c, _ in FIGURES[figure]}) >= 2, f"{figure}: a figure of one page needs no cross-page check"
+
+
+NUMPY_REPR = re.compile(r"\bnp\.\w+\(|\bnumpy\.\w+\(")
+
+
+def raw_reprs(values: Mapping[str, str]) -> list[str]:
+    """Glued values that would show a reader a Python representation ('np.float64(0.05)') instead of a figure."""
+    return [f"{k} = {v}" for k, v in values.items() if NUMPY_REPR.search(v)]
+
+
+def test_glued_figures_are_formatted() -> None:
+    assert raw_reprs({"a": "'5.0%'", "b": "np.float64(0.05)"}) == ["b = np.float64(0.05)"]
+    bad = {md.stem: raw_reprs(glued(executed(md))) for md in CHAPTERS}
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, f"glued values shown unformatted (format them, e.g. with pct): {bad}"
