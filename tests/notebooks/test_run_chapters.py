@@ -95,7 +95,8 @@ def test_run_a_chapter_without_parameters(tmp_path: Path, mirror: Path) -> None:
 def test_report_draws_its_charts_offline(tmp_path: Path, mirror: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.site.test_site import CHROMIUM_FLAGS, chromium_path
+    from tests.site.conftest import chromium_path
+    from whatworks.site.browser import CHROMIUM_FLAGS
 
     result = runner.run_chapter("endings", out=tmp_path / "report.html", progress=False)
     with sync_playwright() as p:

@@ -29,9 +29,25 @@ def undated(html: str) -> list[str]:
             out.append(f"table '{caption.get_text(strip=True) if caption else '?'}'")
     for fig in soup.select("figure.whatworks-chart"):
         spec = json.loads(fig.select_one("script.whatworks-spec").string)
-        if not DATA_TO.search(json.dumps(spec.get("title", ""), ensure_ascii=False)):
+        if not DATA_TO.search(" ".join(titles(spec))):
             out.append(f"chart {fig.get('id')}")
     return out
+
+
+def titles(spec: object) -> list[str]:
+    """Every title and subtitle in a chart specification (compound charts included), wrapped lines joined."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "title":
+                parts = [value] if not isinstance(value, dict) else [value.get("text", ""), value.get("subtitle", "")]
+                found += [" ".join(p) if isinstance(p, list) else str(p) for p in parts]
+            elif key != "datasets":
+                found += titles(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += titles(item)
+    return found
 
 
 def test_the_check_finds_an_undated_table_and_chart() -> None:
@@ -39,10 +55,12 @@ def test_the_check_finds_an_undated_table_and_chart() -> None:
         '<div class="ww-table"><p class="ww-table-caption">A</p><table></table><p class="ww-table-note">Data current to 2024.</p></div>'
         '<figure class="whatworks-chart" id="c1"><script type="application/json" class="whatworks-spec">'
         '{"title": {"text": ["T"], "subtitle": ["Source. Data to 2024."]}}</script></figure>'
+        '<figure class="whatworks-chart" id="c2"><script type="application/json" class="whatworks-spec">'
+        '{"vconcat": [{"title": {"text": "U", "subtitle": ["Source, wrapped. Data to", "September 2025."]}}]}</script></figure>'
     )
     assert undated(dated) == []
-    bare = dated.replace("Data current to 2024.", "").replace("Data to 2024.", "")
-    assert undated(bare) == ["table 'A'", "chart c1"]
+    bare = dated.replace("Data current to 2024.", "").replace("Data to 2024.", "").replace("Data to", "")
+    assert undated(bare) == ["table 'A'", "chart c1", "chart c2"]
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(SITE)))

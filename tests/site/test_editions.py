@@ -6,6 +6,7 @@ so a facilitator edition that lost them fails too; their text is taken from the 
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -44,12 +45,19 @@ def normalise(text: str) -> str:
 
 
 def solution_chunks(page: BeautifulSoup) -> list[str]:
-    """The text of each paragraph, list item, code block and table cell inside the page's solutions."""
+    """The text of each paragraph, list item, code block and table cell found only inside the page's solutions.
+
+    A chunk that the page also shows outside its solutions (a table label such as an index's name) is not a leak.
+    """
+    outside = copy.copy(page)
+    for sol in outside.select(".solution"):
+        sol.decompose()
+    rest = normalise(outside.get_text(" "))
     chunks = []
     for sol in page.select(".solution"):
         for block in sol.select("p, li, pre, td"):
             text = normalise(block.get_text(" "))
-            if len(text) >= MIN_CHUNK:
+            if len(text) >= MIN_CHUNK and text not in rest:
                 chunks.append(text)
     return chunks
 
