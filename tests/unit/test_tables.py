@@ -62,16 +62,18 @@ def test_html_has_caption_currency_wrapping_and_no_index() -> None:
     assert caption.get_text() == "A test table"
     assert soup.table["aria-labelledby"] == caption["id"] == t.element_id()
     scroll = soup.find(class_="ww-table-scroll")
-    assert "overflow-x:auto" in scroll["style"] and scroll["tabindex"] == "0" and scroll["aria-labelledby"] == caption["id"]
+    assert scroll["tabindex"] == "0" and scroll["aria-labelledby"] == caption["id"]
+    sheet = soup.find("style").get_text()
+    assert ".ww-table .ww-table-scroll{overflow-x:auto" in sheet and "white-space:nowrap" in sheet  # one style sheet, no style per cell
+    assert not soup.find("td", style=True)
     assert caption.find_parent(class_="ww-table-scroll") is None  # never scrolled out of sight
     assert [th.get_text() for th in soup.thead.find_all("th")] == list(LABELS.values())
     assert len(soup.tbody.find_all("tr")) == 3
     assert [p.get_text() for p in soup.find_all("p", class_="ww-table-note")] == ["Data current to 2025.", "Source: made up."]
     long_cell = soup.tbody.tr.find_all("td")[-1]
-    assert "white-space:normal" in long_cell["style"]
+    assert long_cell["class"] == ["ww-w"] and "td.ww-w{white-space:normal" in sheet
     number_cell = soup.tbody.tr.find_all("td")[2]
-    assert "text-align:right" in number_cell["style"]
-    assert "white-space:nowrap" in number_cell["style"]
+    assert number_cell["class"] == ["ww-r"] and ".ww-table .ww-r{text-align:right}" in sheet
     text = repr(t)
     assert text.startswith("A test table\n") and text.endswith("Source: made up.")
     assert "NaN" not in text and "<NA>" not in text

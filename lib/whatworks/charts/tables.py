@@ -33,11 +33,20 @@ RAW_MISSING = frozenset({"nan", "NaN", "<NA>", "None", "NaT", "null"})
 WRAP_AT = 40
 """A text column whose longest cell is longer than this many characters wraps (and is given room)."""
 
-_TABLE_STYLE = "border-collapse:collapse;margin:0 0 0.4em 0;font-size:0.92em;line-height:1.35"
-_CELL_STYLE = "padding:0.3em 0.7em;border-bottom:1px solid #d9d9d9;vertical-align:top"
-_HEAD_STYLE = "padding:0.3em 0.7em;border-bottom:2px solid #6b6b6b;vertical-align:bottom"
-_CAPTION_STYLE = "margin:1em 0 0.3em 0;font-weight:600"
-_NOTE_STYLE = "margin:0.2em 0 1em 0;font-size:0.85em;color:inherit;opacity:0.8"
+# One style sheet per table fragment (classes, not a style on every cell: a 200-row table stays light), so that the
+# table looks the same on the site, in a practitioner's report and in JupyterLab.
+STYLE = (
+    "<style>"
+    ".ww-table table{border-collapse:collapse;margin:0 0 0.4em 0;font-size:0.92em;line-height:1.35}"
+    ".ww-table td{padding:0.3em 0.7em;border-bottom:1px solid #d9d9d9;vertical-align:top;text-align:left;white-space:nowrap}"
+    ".ww-table th{padding:0.3em 0.7em;border-bottom:2px solid #6b6b6b;vertical-align:bottom;text-align:left}"
+    ".ww-table .ww-r{text-align:right}"
+    f".ww-table td.ww-w{{white-space:normal;min-width:{WRAP_AT // 2}ch;max-width:{WRAP_AT + 20}ch}}"
+    ".ww-table .ww-table-caption{margin:1em 0 0.3em 0;font-weight:600}"
+    ".ww-table .ww-table-note{margin:0.2em 0 1em 0;font-size:0.85em;color:inherit;opacity:0.8}"
+    ".ww-table .ww-table-scroll{overflow-x:auto;max-width:100%}"
+    "</style>"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,15 +66,15 @@ class Table:
         wider than a phone, so that it is never cut off; the table and the scrolling box (focusable,
         for keyboards) are named by it.
         """
-        head = "".join(f'<th scope="col" style="{_HEAD_STYLE};text-align:{self._align(c)}">{html.escape(c)}</th>' for c in self.cells.columns)
+        head = "".join(f'<th scope="col"{self._class(c)}>{html.escape(c)}</th>' for c in self.cells.columns)
         rows = "".join("<tr>" + "".join(self._cell(c, v) for c, v in row.items()) + "</tr>" for _, row in self.cells.iterrows())
-        notes = "".join(f'<p class="ww-table-note" style="{_NOTE_STYLE}">{html.escape(n)}</p>' for n in self.notes)
+        notes = "".join(f'<p class="ww-table-note">{html.escape(n)}</p>' for n in self.notes)
         name = self.element_id()
         return (
-            '<div class="ww-table">'
-            f'<p class="ww-table-caption" id="{name}" style="{_CAPTION_STYLE}">{html.escape(self.caption)}</p>'
-            f'<div class="ww-table-scroll" role="region" tabindex="0" aria-labelledby="{name}" style="overflow-x:auto;max-width:100%">'
-            f'<table aria-labelledby="{name}" style="{_TABLE_STYLE}">'
+            f'<div class="ww-table">{STYLE}'
+            f'<p class="ww-table-caption" id="{name}">{html.escape(self.caption)}</p>'
+            f'<div class="ww-table-scroll" role="region" tabindex="0" aria-labelledby="{name}">'
+            f'<table aria-labelledby="{name}">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{notes}</div>"
         )
 
@@ -79,14 +88,13 @@ class Table:
         body = self.cells.to_string(index=False) if len(self.cells) else "(no rows)"
         return "\n".join([self.caption, body, *self.notes])
 
-    def _align(self, column: str) -> str:
-        return "right" if column in self.numeric else "left"
+    def _class(self, column: str) -> str:
+        """The cell class of a column: numbers right-aligned, long text wrapped (the style sheet's default: left, one line)."""
+        names = (["ww-r"] if column in self.numeric else []) + (["ww-w"] if column in self.wrapped else [])
+        return f' class="{" ".join(names)}"' if names else ""
 
     def _cell(self, column: str, value: str) -> str:
-        style = f"{_CELL_STYLE};text-align:{self._align(column)}"
-        # Long text wraps in a column of readable width; numbers, dates and intervals stay on one line.
-        style += f";white-space:normal;min-width:{WRAP_AT // 2}ch;max-width:{WRAP_AT + 20}ch" if column in self.wrapped else ";white-space:nowrap"
-        return f'<td style="{style}">{html.escape(value)}</td>'
+        return f"<td{self._class(column)}>{html.escape(value)}</td>"
 
     def _repr_html_(self) -> str:
         return self.to_html()
