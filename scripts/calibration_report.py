@@ -40,10 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     years = next(iter(views.values()))["data_year"]
     print(f"Two-year view, data years {years.min()}-{years.max()}, {len(years)} country-years; intervals 90%, {args.boot} country bootstraps.")
     boot = risk.calibration_bootstrap(views, panel, n_boot=args.boot)
-    report = boot.intervals()
-    report["text"] = [text(e, lo, hi) for e, lo, hi in zip(report["estimate"], report["low"], report["high"], strict=True)]
-    table = report.pivot(index="metric", columns="model", values="text").loc[list(risk.REPORT_METRICS), names]
-    print(table.to_string())
+    print(risk.report_text(boot.intervals(), names).to_string())
     print("\nRecalibrated minus as fitted (paired):")
     diffs = {m: boot.difference(f"{m}_calibrated", m).loc[list(risk.REPORT_METRICS[1:])] for m in args.models}
     print(

@@ -350,6 +350,18 @@ def card_html(markdown: str, lens: str) -> str:
     return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>\n{body}</body></html>\n'
 
 
+def open_local(browser: Any, base: str, page_html: Path, what: str) -> tuple[Any, Any]:
+    """Open a page written under the build folder in a fresh light context, fonts loaded; refuse one that asks another host."""
+    ctx = browser.new_context(color_scheme="light")
+    page = ctx.new_page()
+    blocked, errors = _guard(page)
+    page.goto(base + page_html.relative_to(BUILD).as_posix(), wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    if blocked or errors:
+        raise RuntimeError(f"{what}: requests to other hosts {blocked}, errors {errors}")
+    return ctx, page
+
+
 def print_card(browser: Any, base: str, source: Path, target: Path) -> int:
     """Print one card to a one-page A4 PDF (shrinking a little if needed); return the scale used."""
     from pypdf import PdfReader
@@ -358,13 +370,7 @@ def print_card(browser: Any, base: str, source: Path, target: Path) -> int:
     page_html = HANDOUTS / "cards" / f"{source.stem}.html"
     page_html.parent.mkdir(parents=True, exist_ok=True)
     page_html.write_text(card_html(card_markdown(source), lens), encoding="utf-8")
-    ctx = browser.new_context(color_scheme="light")
-    page = ctx.new_page()
-    blocked, errors = _guard(page)
-    page.goto(base + page_html.relative_to(BUILD).as_posix(), wait_until="networkidle")
-    page.evaluate("document.fonts.ready")
-    if blocked or errors:
-        raise RuntimeError(f"{source}: requests to other hosts {blocked}, errors {errors}")
+    ctx, page = open_local(browser, base, page_html, str(source))
     for scale in (1.0, 0.95, 0.9, 0.85, 0.8):
         page.pdf(
             path=str(target),
@@ -479,13 +485,7 @@ def print_cover(browser: Any, base: str, pages: list[tuple[str | None, Path, lis
         start += len(PdfReader(path).pages)
     page_html = DOWNLOADS / "cover.html"
     page_html.write_text(cover_html(contents), encoding="utf-8")
-    ctx = browser.new_context(color_scheme="light")
-    page = ctx.new_page()
-    blocked, errors = _guard(page)
-    page.goto(base + page_html.relative_to(BUILD).as_posix(), wait_until="networkidle")
-    page.evaluate("document.fonts.ready")
-    if blocked or errors:
-        raise RuntimeError(f"the cover: requests to other hosts {blocked}, errors {errors}")
+    ctx, page = open_local(browser, base, page_html, "the cover")
     page.pdf(path=str(target), format="A4", margin={"top": "16mm", "bottom": "16mm", "left": "20mm", "right": "20mm"}, print_background=True)
     ctx.close()
     page_html.unlink()

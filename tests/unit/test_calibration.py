@@ -12,6 +12,7 @@ import pytest
 from tests.unit.test_risk import make_panel
 from whatworks.analyses import risk
 from whatworks.analyses.risk.backtesting import _one_window
+from whatworks.errors import DataError
 
 # Made-up panels whose true two-year risk is known ----------------------------------------
 
@@ -233,3 +234,20 @@ def test_stored_fit_of_a_calibrated_model_equals_fitting_it(tmp_path: Path, monk
 def test_default_model_is_registered_and_recalibrated() -> None:
     m = risk.get_model(risk.DEFAULT_MODEL)
     assert isinstance(m.fit, risk.Recalibrated) and m.fit.base is risk.MODELS["best"]
+
+
+def test_report_text_writes_each_metric_in_its_format() -> None:
+    report = pd.DataFrame(
+        {
+            "model": ["a", "a", "b", "b"],
+            "metric": ["exp_obs", "bss_test", "exp_obs", "bss_test"],
+            "estimate": [1.3071, 0.0121, 1.58, -0.01],
+            "low": [1.0238, -0.0185, 1.23, -0.04],
+            "high": [1.8186, 0.0388, 2.2, 0.02],
+        }
+    )
+    table = risk.report_text(report, ["b", "a"], ["exp_obs", "bss_test"])
+    assert list(table.columns) == ["b", "a"] and list(table.index) == ["exp_obs", "bss_test"]
+    assert table.loc["exp_obs", "a"] == "1.31 [1.02 to 1.82]" and table.loc["bss_test", "b"] == "-0.010 [-0.040 to +0.020]"
+    with pytest.raises(DataError, match="estimate"):
+        risk.report_text(report.drop(columns="estimate"), ["a"])

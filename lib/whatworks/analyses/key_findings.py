@@ -40,6 +40,11 @@ def calibration_word(expected: float, observed: float, tolerance: float = 0.15) 
     return "about right" if abs(ratio - 1) < tolerance else ("too high" if ratio > 1 else "too low")
 
 
+def _estimate(row: pd.Series, level: float) -> dict[str, float]:
+    """A finding's value and interval from a row of bootstrap intervals (``estimate``, ``low``, ``high``)."""
+    return {"value": float(row["estimate"]), "low": float(row["low"]), "high": float(row["high"]), "level": level}
+
+
 def risks(
     backtest: pd.DataFrame,
     intervals: pd.DataFrame,
@@ -98,10 +103,7 @@ def risks(
             "Testing the model out of sample",
             EWP,
             as_of,
-            value=float(rec["estimate"]),
-            low=float(rec["low"]),
-            high=float(rec["high"]),
-            level=level,
+            **_estimate(rec, level),
             unit="recall",
         )
     )
@@ -169,10 +171,7 @@ def risks(
             "Testing the model out of sample",
             EWP,
             as_of,
-            value=float(d["estimate"]),
-            low=float(d["low"]),
-            high=float(d["high"]),
-            level=level,
+            **_estimate(d, level),
             unit="difference in recall",
         )
     )
@@ -569,10 +568,7 @@ def resilience(
             "Does resilience add information to the risk model?",
             src,
             str(last),
-            value=float(d["estimate"]),
-            low=float(d["low"]),
-            high=float(d["high"]),
-            level=level,
+            **_estimate(d, level),
             unit="difference in recall",
         )
     )

@@ -60,6 +60,7 @@ from whatworks.analyses.risk.calibration import (
     CALIBRATION_METHODS,
     CALIBRATION_YEARS,
     MIN_EVENTS,
+    REPORT_FORMATS,
     REPORT_METRICS,
     CalibratedFit,
     Recalibrated,
@@ -71,6 +72,7 @@ from whatworks.analyses.risk.calibration import (
     history_years,
     recalibrate_forecasts,
     recalibrations,
+    report_text,
     training_base_rates,
 )
 from whatworks.analyses.risk.glmnet import (
@@ -145,6 +147,8 @@ from whatworks.analyses.risk.trees import (
 )
 
 __all__ = [
+    "REPORT_FORMATS",
+    "report_text",
     "DEFAULT_MODEL",
     "missed_onsets",
     "stored_fit",

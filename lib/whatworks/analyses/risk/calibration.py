@@ -48,6 +48,7 @@ import pandas as pd
 from whatworks.analyses.risk.panel import EWP_PREDICTORS, LOAD_PANEL, OUTCOMES, TARGET, sigmoid
 from whatworks.analyses.risk.scores import Bootstrap, bootstrap, calibration_line, calibration_scores, logit
 from whatworks.errors import DataError, require_columns
+from whatworks.text import with_interval
 
 CALIBRATION_YEARS = 10  # data years of out-of-sample forecasts a window's recalibration is fitted on
 MIN_EVENTS = 5  # fewer events (or non-events) than this among them: no recalibration
@@ -255,6 +256,17 @@ def training_base_rates(panel: pd.DataFrame, data_years: Iterable[int], predicto
 
 
 REPORT_METRICS = ("observed", "expected", "exp_obs", "intercept", "slope", "brier", "bss_train", "bss_test")
+# How each figure of a calibration report is written.
+REPORT_FORMATS = {
+    "observed": ".0f",
+    "expected": ".1f",
+    "exp_obs": ".2f",
+    "intercept": "+.2f",
+    "slope": ".2f",
+    "brier": ".4f",
+    "bss_train": "+.3f",
+    "bss_test": "+.3f",
+}
 
 
 def calibration_bootstrap(
@@ -300,3 +312,17 @@ def calibration_report(
     """
     out = calibration_bootstrap(views, panel, n_boot, level, seed, scheme).intervals()
     return out[out["metric"].isin(REPORT_METRICS)].reset_index(drop=True)
+
+
+def report_text(report: pd.DataFrame, models: Sequence[str], metrics: Sequence[str] = REPORT_METRICS) -> pd.DataFrame:
+    """A calibration report (:func:`calibration_report`, or :meth:`Bootstrap.intervals`) as text for reading.
+
+    One row per metric of ``metrics``, one column per model of ``models``, each cell the estimate and its
+    interval in the metric's format (:data:`REPORT_FORMATS`): ``'1.31 [1.02 to 1.82]'``.
+    """
+    require_columns(report, ["model", "metric", "estimate", "low", "high"], "report_text", "report", "risk.calibration_report")
+    rows = report[report["metric"].isin(metrics) & report["model"].isin(models)]
+    text = [
+        with_interval(e, lo, hi, REPORT_FORMATS[m]) for m, e, lo, hi in zip(rows["metric"], rows["estimate"], rows["low"], rows["high"], strict=True)
+    ]
+    return rows.assign(text=text).pivot(index="metric", columns="model", values="text").loc[list(metrics), list(models)]
